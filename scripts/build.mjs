@@ -1,0 +1,34 @@
+// Compiles src/ with tsc, then bundles each action entry with ncc into dist/<action>/index.js.
+// An action is any folder at the repository root holding an action.yml next to src/<action>/main.ts.
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const outDir = process.argv[2] ?? join(root, 'dist');
+const actions = readdirSync(root, { withFileTypes: true })
+  .filter((d) => d.isDirectory() && existsSync(join(root, d.name, 'action.yml')))
+  .map((d) => d.name)
+  .filter((name) => existsSync(join(root, 'src', name, 'main.ts')))
+  .sort();
+
+const DIRNAME_SHIM =
+  "import { dirname as __botDeployDirname } from 'node:path';\n" +
+  "import { fileURLToPath as __botDeployFileURLToPath } from 'node:url';\n" +
+  'const __dirname = __botDeployDirname(__botDeployFileURLToPath(import.meta.url));\n';
+
+rmSync(join(root, 'lib'), { recursive: true, force: true });
+execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
+rmSync(outDir, { recursive: true, force: true });
+for (const action of actions) {
+  execFileSync(process.execPath, [join(root, 'node_modules/@vercel/ncc/dist/ncc/cli.js'), 'build', join(root, 'lib', action, 'main.js'),
+    '-o', join(outDir, action), '--minify', '--license', 'licenses.txt', '--quiet'], { stdio: 'inherit' });
+  // ncc emits an ES module because the sources are ESM, but ssh2's poly1305 (emscripten) still reads
+  // the CommonJS __dirname at load time; define it for the bundle.
+  const bundle = join(outDir, action, 'index.js');
+  writeFileSync(bundle, DIRNAME_SHIM + readFileSync(bundle, 'utf8'));
+}
+// The runner loads dist/<action>/index.js directly: this marks the bundles as ES modules even if
+// the action is checked out without the root package.json.
+writeFileSync(join(outDir, 'package.json'), '{ "type": "module" }\n');
+console.log(`built ${actions.join(', ')}`);

@@ -1,0 +1,51 @@
+import * as core from '@actions/core';
+import { Inputs } from '../inputs/inputs.js';
+import type { Log } from '../log/log.js';
+import { actionsLog } from './actions-log.js';
+import { runContext, type RunContext } from './context.js';
+import { SummaryBuffer, type JobSummary } from './job-summary.js';
+
+export type Outputs = Record<string, string | number | boolean>;
+
+/** Everything an action's core receives from the runner. */
+export interface ActionContext {
+  inputs: Inputs;
+  log: Log;
+  summary: JobSummary;
+  run: RunContext;
+}
+
+/**
+ * The one place that talks to the runner for an action: builds the context, runs the core, sets the
+ * outputs, writes the job summary (also after a failure) and turns an error into one failed line.
+ */
+export async function runAction(title: string, work: (context: ActionContext) => Promise<Outputs>): Promise<void> {
+  const summary = new SummaryBuffer();
+  const context: ActionContext = {
+    inputs: new Inputs((name) => core.getInput(name)),
+    log: actionsLog,
+    summary,
+    run: runContext(process.env),
+  };
+  try {
+    const outputs = await work(context);
+    for (const [name, value] of Object.entries(outputs)) core.setOutput(name, String(value));
+  } catch (error) {
+    core.setFailed(error instanceof Error ? error.message : String(error));
+  } finally {
+    await writeSummary(title, summary);
+  }
+}
+
+async function writeSummary(title: string, buffer: SummaryBuffer): Promise<void> {
+  if (!process.env.GITHUB_STEP_SUMMARY || buffer.sections.length === 0) return;
+  core.summary.addHeading(title, 2);
+  for (const { heading, rows } of buffer.sections) {
+    if (heading) core.summary.addHeading(heading, 3);
+    core.summary.addTable([
+      [{ data: 'Item', header: true }, { data: 'Value', header: true }],
+      ...rows.map(([label, value]) => [label, value]),
+    ]);
+  }
+  await core.summary.write();
+}

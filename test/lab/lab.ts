@@ -1,0 +1,57 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * The droplet lab's fixed facts, shared by lab/up.sh (which creates them) and the tests.
+ * Everything listens on 127.0.0.1; state lives in <repo>/.lab (git-ignored).
+ */
+export const labDir = join(new URL('../..', import.meta.url).pathname, '.lab');
+
+export const lab = {
+  dir: labDir,
+  host: '127.0.0.1',
+  sshPort: 2222,
+  user: 'deploy',
+  /** Client keys authorised for `deploy` (authorized_keys holds every one of them). */
+  keys: {
+    ed25519: join(labDir, 'keys/id_ed25519'),
+    rsa: join(labDir, 'keys/id_rsa'),
+    ecdsa: join(labDir, 'keys/id_ecdsa'),
+    rsaPem: join(labDir, 'keys/id_rsa_pem'),
+    /** ed25519, encrypted with `passphrase` below. */
+    encrypted: join(labDir, 'keys/id_ed25519_enc'),
+    passphrase: 'correct horse battery staple',
+    /** A key that is NOT authorised on the lab host. */
+    stranger: join(labDir, 'keys/id_stranger'),
+  },
+  /** The sshd's host public keys (OpenSSH .pub format). */
+  hostKeys: {
+    ed25519: join(labDir, 'sshd/ssh_host_ed25519_key.pub'),
+    rsa: join(labDir, 'sshd/ssh_host_rsa_key.pub'),
+  },
+  registry: { address: '127.0.0.1:5000', username: 'ci', password: 'lab-registry-secret' },
+  nginx: { port: 8080, conf: join(labDir, 'nginx/nginx.conf'), upstreamDir: join(labDir, 'nginx/upstreams') },
+  postgres: { port: 5433, user: 'postgres', password: 'lab-pg-secret' },
+  s3: { endpoint: 'http://127.0.0.1:9000', accessKeyId: 'lab', secretAccessKey: 'lab-s3-secret' },
+  /** Sample images in the lab registry, each tagged v1 and v2 (and `broken`). */
+  images: {
+    webhook: '127.0.0.1:5000/sample/webhook-bot',
+    polling: '127.0.0.1:5000/sample/polling-bot',
+  },
+  /** Sample compose projects (compose file + example .env) for the sample bots. */
+  samples: {
+    webhook: join(new URL('../..', import.meta.url).pathname, 'lab/samples/webhook-bot'),
+    polling: join(new URL('../..', import.meta.url).pathname, 'lab/samples/polling-bot'),
+  },
+} as const;
+
+export function readLabFile(path: string): string {
+  return readFileSync(path, 'utf8');
+}
+
+/** known_hosts lines for the lab's sshd, as a user would paste them into `known-hosts`. */
+export function labKnownHosts(): string {
+  return [lab.hostKeys.ed25519, lab.hostKeys.rsa]
+    .map((path) => `[${lab.host}]:${lab.sshPort} ${readLabFile(path).trim().split(/\s+/).slice(0, 2).join(' ')}`)
+    .join('\n');
+}
