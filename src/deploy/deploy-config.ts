@@ -1,0 +1,115 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, isAbsolute, join } from 'node:path';
+import { InputError } from '../inputs/input-error.js';
+import type { Inputs } from '../inputs/inputs.js';
+import type { Log } from '../log/log.js';
+import { readSshTargets } from '../ssh/ssh-inputs.js';
+import type { ConnectOptions } from '../ssh/types.js';
+import { validateApp, validateAppDir, validateImage, validateVersion } from './names.js';
+import { dotenvValues } from './release-files.js';
+import { DEFAULT_LOCK_TIMING } from './deploy-lock.js';
+
+export const STRATEGIES = ['recreate', 'stop-first', 'none'] as const;
+export type Strategy = (typeof STRATEGIES)[number];
+
+export interface ComposeSource {
+  /** The file's name in the release folder. */
+  name: string;
+  text: string;
+}
+
+export interface RegistryLogin {
+  server: string;
+  username: string;
+  password: string;
+}
+
+/** ssh-deploy's inputs, validated before anything connects. */
+export interface DeployConfig {
+  targets: ConnectOptions[];
+  app: string;
+  appDir: string;
+  /** '' only for a rollback to the previous release. */
+  version: string;
+  image: string;
+  composeFiles: ComposeSource[];
+  env: string;
+  registry?: RegistryLogin;
+  preDeploy: string;
+  service: string;
+  strategy: Strategy;
+  keepReleases: number;
+  rollback: boolean;
+  lockTimeoutMs: number;
+  lockStaleMs: number;
+}
+
+const DEFAULT_COMPOSE_FILES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'];
+
+export function readDeployConfig(inputs: Inputs, log: Log, workspace: string): DeployConfig {
+  const rollback = inputs.bool('rollback', false);
+  const version = inputs.optional('version');
+  if (!rollback || version !== '') validateVersion(version === '' ? inputs.required('version') : version);
+  const app = validateApp(inputs.required('app'));
+  const appDir = validateAppDir(inputs.optional('app-dir') || `/opt/${app}`);
+  const env = inputs.raw('env');
+  for (const value of dotenvValues(env)) log.mask(value);
+  const registry = readRegistry(inputs, log);
+  const preDeploy = inputs.optional('pre-deploy');
+  const service = inputs.optional('service');
+  if (preDeploy && !service) throw new InputError('Input `pre-deploy` needs `service`: the compose service whose image runs the command.');
+  const config: DeployConfig = {
+    targets: readSshTargets(inputs, log),
+    app,
+    appDir,
+    version,
+    image: validateImage(inputs.optional('image')),
+    composeFiles: rollback ? [] : readComposeFiles(inputs.list('compose-file'), workspace),
+    env,
+    preDeploy,
+    service,
+    strategy: inputs.oneOf('strategy', STRATEGIES, 'recreate'),
+    keepReleases: inputs.integer('keep-releases', 5, 1),
+    rollback,
+    lockTimeoutMs: inputs.durationMs('lock-timeout', '10m'),
+    lockStaleMs: inputs.durationMs('lock-stale-after', `${DEFAULT_LOCK_TIMING.staleMs}ms`),
+    ...(registry ? { registry } : {}),
+  };
+  return config;
+}
+
+function readRegistry(inputs: Inputs, log: Log): RegistryLogin | undefined {
+  const username = inputs.optional('registry-username');
+  const password = inputs.raw('registry-password');
+  if (password) log.mask(password);
+  if (!username && !password) return undefined;
+  if (!username || !password) {
+    throw new InputError('Inputs `registry-username` and `registry-password` go together: give both to log in to the registry, or neither.');
+  }
+  const server = inputs.optional('registry') || registryOf(inputs.optional('image'));
+  if (!server) throw new InputError('Input `registry` is required with registry credentials when `image` names no registry host.');
+  return { server, username, password };
+}
+
+/** `ghcr.io/acme/bot` → `ghcr.io`; Docker Hub names (`acme/bot`) have no registry host. */
+function registryOf(image: string): string {
+  const first = image.split('/')[0] ?? '';
+  return image.includes('/') && /[.:]|^localhost$/.test(first) ? first : '';
+}
+
+function readComposeFiles(listed: string[], workspace: string): ComposeSource[] {
+  const paths = listed.length > 0 ? listed : [DEFAULT_COMPOSE_FILES.find((name) => existsSync(join(workspace, name))) ?? 'compose.yml'];
+  const files = paths.map((path) => {
+    const full = isAbsolute(path) ? path : join(workspace, path);
+    try {
+      return { name: basename(path), text: readFileSync(full, 'utf8') };
+    } catch {
+      throw new InputError(`Compose file ${path} was not found in ${workspace}: set \`compose-file\` to its path in the repository.`);
+    }
+  });
+  const names = files.map((file) => file.name);
+  const clash = names.find((name, index) => names.indexOf(name) !== index || name === '.env' || name === 'release.json');
+  if (clash) throw new InputError(`Compose files must have distinct names other than .env and release.json; "${clash}" is not.`);
+  return files;
+}
+

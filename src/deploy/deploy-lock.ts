@@ -1,0 +1,97 @@
+import { randomBytes } from 'node:crypto';
+import { formatDuration } from '../inputs/duration.js';
+import type { Log } from '../log/log.js';
+import { acquireLock, LOCK_HELD_EXIT, refreshLock, releaseLock } from '../host/lock-commands.js';
+import type { SshSession } from '../ssh/types.js';
+
+export interface LockOptions {
+  lockFile: string;
+  owner: string;
+  runUrl: string;
+  /** How long to wait for another deploy to finish. */
+  timeoutMs: number;
+  /** A lock not refreshed for this long belongs to a deploy that died (documented in the README). */
+  staleMs: number;
+  /** How often the holder refreshes the lock. */
+  heartbeatMs: number;
+  pollMs: number;
+}
+
+export const DEFAULT_LOCK_TIMING = { staleMs: 120_000, heartbeatMs: 15_000, pollMs: 2_000 };
+
+export class DeployLockError extends Error {
+  override readonly name = 'DeployLockError';
+}
+
+export interface HeldLock {
+  release(): Promise<void>;
+}
+
+/** Takes the host's deploy lock, waiting up to `timeoutMs`, and keeps it fresh until released. */
+export async function takeDeployLock(session: SshSession, options: LockOptions, log: Log): Promise<HeldLock> {
+  const token = randomBytes(8).toString('hex');
+  const record = JSON.stringify({
+    token,
+    owner: options.owner,
+    run_url: options.runUrl,
+    time: new Date().toISOString(),
+  });
+  const started = Date.now();
+  let announced = false;
+  for (;;) {
+    const result = await session.exec(acquireLock(options.lockFile, token, record, Math.ceil(options.staleMs / 1000)), { stream: false });
+    const [status = '', holderLine = ''] = result.stdout.split('\n');
+    const holder = describeHolder(holderLine);
+    if (result.code === 0) {
+      if (status.startsWith('took-over')) {
+        log.warning(`Took over a stale deploy lock on ${session.host} held by ${holder}, untouched for ${status.split(' ')[1]}s (its deploy died).`);
+      }
+      break;
+    }
+    if (result.code !== LOCK_HELD_EXIT) {
+      throw new DeployLockError(`Could not take the deploy lock ${options.lockFile} on ${session.host}: ${lastLine(result.stderr) || `exit ${result.code}`}.`);
+    }
+    const waited = Date.now() - started;
+    if (waited >= options.timeoutMs) {
+      throw new DeployLockError(
+        `Another deploy holds the lock on ${session.host}: ${holder}; gave up after waiting ${formatDuration(waited)} (lock-timeout). Let it finish, or raise lock-timeout.`,
+      );
+    }
+    if (!announced) {
+      log.info(`Waiting for the deploy lock on ${session.host}, held by ${holder}...`);
+      announced = true;
+    }
+    await sleep(Math.min(options.pollMs, options.timeoutMs - waited));
+  }
+
+  const heartbeat = setInterval(() => {
+    session.exec(refreshLock(options.lockFile, token), { stream: false }).then(
+      (refreshed) => {
+        if (refreshed.stdout.includes('lost')) log.warning(`The deploy lock on ${session.host} was taken by another deploy.`);
+      },
+      () => undefined,
+    );
+  }, options.heartbeatMs);
+  heartbeat.unref();
+
+  return {
+    async release() {
+      clearInterval(heartbeat);
+      await session.exec(releaseLock(options.lockFile, token), { stream: false });
+    },
+  };
+}
+
+function describeHolder(line: string): string {
+  try {
+    const record = JSON.parse(line) as { owner?: string; run_url?: string; time?: string };
+    return [record.owner ?? 'unknown', record.run_url ? `(${record.run_url})` : '', record.time ? `since ${record.time}` : '']
+      .filter(Boolean)
+      .join(' ');
+  } catch {
+    return 'an unknown deploy';
+  }
+}
+
+const lastLine = (text: string): string => text.trim().split('\n').pop() ?? '';
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,0 +1,47 @@
+import type { ReleaseRecord } from './release-files.js';
+
+/** What a host's app folder holds, as read by `inspectApp` in one round trip. */
+export interface HostApp {
+  state: DeployState;
+  /** The release `current` points to, if any. */
+  current?: string;
+  releases: Array<{ version: string; record?: Partial<ReleaseRecord> }>;
+}
+
+/** state.json: the active release, the one before it, and (under blue-green) the active color. */
+export interface DeployState {
+  active?: string;
+  previous?: string;
+  color?: 'blue' | 'green';
+  updated?: string;
+}
+
+export function parseHostApp(stdout: string): HostApp {
+  const sections = new Map<string, string[]>();
+  let name = '';
+  for (const line of stdout.split('\n')) {
+    if (line.startsWith('#')) {
+      name = line.slice(1);
+      sections.set(name, []);
+    } else if (name) {
+      sections.get(name)?.push(line);
+    }
+  }
+  const state = parseJson<DeployState>((sections.get('state') ?? []).join('\n')) ?? {};
+  const currentLink = (sections.get('current') ?? []).join('').trim();
+  const releases = (sections.get('releases') ?? [])
+    .map((line) => /^release (\S+) (.*)$/.exec(line))
+    .filter((match): match is RegExpExecArray => match !== null)
+    .map(([, version = '', json = '']) => ({ version, record: parseJson<Partial<ReleaseRecord>>(json) }));
+  const current = currentLink ? currentLink.replace(/\/+$/, '').split('/').pop() : undefined;
+  return { state, releases, ...(current ? { current } : {}) };
+}
+
+function parseJson<T>(text: string): T | undefined {
+  if (text.trim() === '') return undefined;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,25 @@
+import type { ExecOptions, ExecResult, SshSession } from '../ssh/types.js';
+
+/** A host command that failed; the message is the one sentence the user sees. */
+export class StepError extends Error {
+  override readonly name = 'StepError';
+  constructor(
+    message: string,
+    readonly exitCode: number,
+  ) {
+    super(message);
+  }
+}
+
+/** Runs one step of a deploy on a host, turning a non-zero exit or a timeout into a StepError. */
+export async function runStep(session: SshSession, what: string, commandLine: string, options: ExecOptions = {}): Promise<ExecResult> {
+  const result = await session.exec(commandLine, options);
+  if (result.timedOut) {
+    throw new StepError(`${what} on ${session.host} did not finish within the command timeout and was stopped.`, result.code);
+  }
+  if (result.code !== 0) {
+    const reason = result.stderr.trim().split('\n').pop() || result.stdout.trim().split('\n').pop() || 'no output';
+    throw new StepError(`${what} failed on ${session.host} with exit code ${result.code}: ${reason}`, result.code);
+  }
+  return result;
+}

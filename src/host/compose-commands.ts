@@ -1,0 +1,49 @@
+import { command, script, withEnv } from './shell.js';
+
+/** Droplets have either the compose v2 plugin (`docker compose`) or the v1 binary (`docker-compose`). */
+export type ComposeFlavor = 'v2' | 'v1';
+
+export const detectCompose = script(
+  'if docker compose version >/dev/null 2>&1; then echo v2; ' +
+    'elif command -v docker-compose >/dev/null 2>&1; then echo v1; else echo none; fi',
+);
+
+export function parseComposeFlavor(stdout: string): ComposeFlavor | undefined {
+  const answer = stdout.trim().split('\n').pop();
+  return answer === 'v2' || answer === 'v1' ? answer : undefined;
+}
+
+/** One compose project as the suite runs it: a release folder, its files and its variables. */
+export interface ComposeProject {
+  flavor: ComposeFlavor;
+  /** `<app>`, or `<app>-blue` / `<app>-green`. */
+  name: string;
+  directory: string;
+  /** Absolute paths of the compose files, in order. */
+  files: string[];
+  envFile: string;
+  /** APP, VERSION, IMAGE, ...: set for every compose command (never secrets: they show in ps). */
+  variables: Record<string, string>;
+}
+
+export function compose(project: ComposeProject, ...args: string[]): string {
+  const binary = project.flavor === 'v2' ? ['docker', 'compose'] : ['docker-compose'];
+  const files = project.files.flatMap((file) => ['-f', file]);
+  return withEnv(
+    project.variables,
+    command(...binary, '-p', project.name, '--project-directory', project.directory, ...files,
+      '--env-file', project.envFile, ...args),
+  );
+}
+
+export const composePull = (project: ComposeProject): string => compose(project, 'pull');
+
+export const composeUp = (project: ComposeProject): string => compose(project, 'up', '-d', '--remove-orphans');
+
+/** Stops the whole project, or one service of it (the bot, leaving its database running). */
+export const composeStop = (project: ComposeProject, service?: string): string =>
+  compose(project, 'stop', ...(service ? [service] : []));
+
+/** A one-off container of `service` running `shellCommand` under sh -c (migrations before the switch). */
+export const composeRunOnce = (project: ComposeProject, service: string, shellCommand: string): string =>
+  compose(project, 'run', '--rm', '-T', service, 'sh', '-c', shellCommand);
