@@ -5,5 +5,7 @@ export default {
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }] },
   testMatch: ['<rootDir>/test/**/*.test.ts'],
+  // Starts the droplet lab (lab/up.sh) once per run; quick when it already runs.
+  globalSetup: '<rootDir>/test/lab/global-setup.ts',
   testTimeout: 120000,
 };

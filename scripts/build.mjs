@@ -28,7 +28,4 @@ for (const action of actions) {
   const bundle = join(outDir, action, 'index.js');
   writeFileSync(bundle, DIRNAME_SHIM + readFileSync(bundle, 'utf8'));
 }
-// The runner loads dist/<action>/index.js directly: this marks the bundles as ES modules even if
-// the action is checked out without the root package.json.
-writeFileSync(join(outDir, 'package.json'), '{ "type": "module" }\n');
 console.log(`built ${actions.join(', ')}`);

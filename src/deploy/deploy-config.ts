@@ -53,7 +53,9 @@ export function readDeployConfig(inputs: Inputs, log: Log, workspace: string): D
   const app = validateApp(inputs.required('app'));
   const appDir = validateAppDir(inputs.optional('app-dir') || `/opt/${app}`);
   const env = inputs.raw('env');
-  for (const value of dotenvValues(env)) log.mask(value);
+  // Masking a value like `1` or `yes` would star out every occurrence in the whole log, and such
+  // values protect nothing; anything longer is masked.
+  for (const value of dotenvValues(env)) if (value.length >= 4) log.mask(value);
   const registry = readRegistry(inputs, log);
   const preDeploy = inputs.optional('pre-deploy');
   const service = inputs.optional('service');

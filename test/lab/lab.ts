@@ -30,7 +30,21 @@ export const lab = {
     rsa: join(labDir, 'sshd/ssh_host_rsa_key.pub'),
   },
   registry: { address: '127.0.0.1:5000', username: 'ci', password: 'lab-registry-secret' },
-  nginx: { port: 8080, conf: join(labDir, 'nginx/nginx.conf'), upstreamDir: join(labDir, 'nginx/upstreams') },
+  nginx: {
+    port: 8080,
+    conf: join(labDir, 'nginx/nginx.conf'),
+    /** Owned by deploy, like the one upstream file per app on a droplet. */
+    upstreamDir: join(labDir, 'nginx/upstreams'),
+    /** Server blocks (root's); the first one listening on a port is that port's default server. */
+    sitesDir: join(labDir, 'nginx/sites'),
+    /** The only commands deploy may run with sudo (NOPASSWD), as `nginx-test-command` and `nginx-reload-command`. */
+    testCommand: `sudo -n /usr/sbin/nginx -t -c ${join(labDir, 'nginx/nginx.conf')}`,
+    reloadCommand: `sudo -n /usr/sbin/nginx -s reload -c ${join(labDir, 'nginx/nginx.conf')}`,
+  },
+  /** Owned by deploy: app dirs go below it (the product's default /opt/<app> is not writable by deploy). */
+  appRoot: '/srv/bot-deploy-lab',
+  /** Containers a test starts itself should carry this label (any value): lab/down.sh removes them. */
+  containerLabel: 'dev.bot-deploy.lab',
   postgres: { port: 5433, user: 'postgres', password: 'lab-pg-secret' },
   s3: { endpoint: 'http://127.0.0.1:9000', accessKeyId: 'lab', secretAccessKey: 'lab-s3-secret' },
   /** Sample images in the lab registry, each tagged v1 and v2 (and `broken`). */

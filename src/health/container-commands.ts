@@ -1,0 +1,36 @@
+import { script } from '../host/shell.js';
+
+/** Which container(s) container mode watches. */
+export type ContainerTarget =
+  | { kind: 'container'; name: string }
+  /** Every container of a compose service (replicas included), found by compose's own labels. */
+  | { kind: 'compose'; project: string; service: string };
+
+/** One JSON line per container: its name, restart count and State (with Health when a healthcheck exists). */
+const INSPECT_FORMAT = '{"name":{{json .Name}},"restartCount":{{.RestartCount}},"state":{{json .State}}}';
+
+/** Exit code of the inspect script when a compose service has no container at all. */
+export const NO_CONTAINER_EXIT = 3;
+
+/**
+ * Inspects the target's container(s). A compose service is resolved on every attempt, because a
+ * deploy may recreate its container under a new ID while the gate is watching.
+ */
+export function inspectContainers(target: ContainerTarget): string {
+  if (target.kind === 'container') {
+    return script('exec docker inspect --type container --format "$1" "$2"', INSPECT_FORMAT, target.name);
+  }
+  return script(
+    'ids=$(docker ps -aq --no-trunc --filter "label=com.docker.compose.project=$2" --filter "label=com.docker.compose.service=$3") || exit $?; ' +
+      `[ -n "$ids" ] || exit ${NO_CONTAINER_EXIT}; ` +
+      // $ids is split on purpose: one argument per container ID (IDs are hex, nothing to quote).
+      'exec docker inspect --type container --format "$1" $ids',
+    INSPECT_FORMAT,
+    target.project,
+    target.service,
+  );
+}
+
+export function describeContainerTarget(target: ContainerTarget): string {
+  return target.kind === 'container' ? `container ${target.name}` : `compose service ${target.project}/${target.service}`;
+}

@@ -1,0 +1,47 @@
+/** What `docker inspect` tells about one container, as printed by the inspect command. */
+export interface ContainerSnapshot {
+  name: string;
+  restartCount: number;
+  state: {
+    Status: string;
+    Running: boolean;
+    Restarting: boolean;
+    ExitCode: number;
+    StartedAt: string;
+    Health?: { Status: string; Log?: Array<{ ExitCode: number; Output: string }> | null };
+  };
+}
+
+export interface ContainerVerdict {
+  ok: boolean;
+  status: string;
+  reason?: string;
+}
+
+/** Parses the inspect output: one JSON object per line. */
+export function parseSnapshots(stdout: string): ContainerSnapshot[] {
+  return stdout
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as ContainerSnapshot);
+}
+
+/**
+ * Whether a container is up. With a Docker healthcheck its verdict decides; without one the
+ * container must be running and must not have restarted since the previous look — a bot in a
+ * restart loop is "running" between crashes, so a single look would be fooled.
+ */
+export function judgeContainer(now: ContainerSnapshot, before: ContainerSnapshot | undefined): ContainerVerdict {
+  const { state } = now;
+  if (state.Restarting) return { ok: false, status: 'restarting', reason: `${now.name} is restarting (exit code ${state.ExitCode}, ${now.restartCount} restarts)` };
+  if (!state.Running) return { ok: false, status: state.Status, reason: `${now.name} is ${state.Status} (exit code ${state.ExitCode})` };
+  if (before && (before.restartCount !== now.restartCount || before.state.StartedAt !== state.StartedAt)) {
+    return { ok: false, status: 'restarted', reason: `${now.name} restarted since the previous attempt (${now.restartCount} restarts)` };
+  }
+  if (state.Health) {
+    if (state.Health.Status === 'healthy') return { ok: true, status: 'healthy' };
+    const last = state.Health.Log?.at(-1)?.Output.trim();
+    return { ok: false, status: state.Health.Status, reason: `healthcheck is ${state.Health.Status}${last ? `: ${last}` : ''}` };
+  }
+  return { ok: true, status: 'running' };
+}

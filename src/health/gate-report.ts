@@ -1,0 +1,69 @@
+import { formatDuration } from '../inputs/duration.js';
+import type { AttemptReport, GateResult, GateSettings, TargetOutcome } from './gate.js';
+
+/** Bodies go into one line of the log and the failure sentence: keep a readable start only. */
+const BODY_PREVIEW_CHARS = 200;
+
+/** One compact log line per attempt, e.g. `attempt 4 (2/3): 200 in 12ms` or `attempt 5: 503 in 8ms - expected status 200`. */
+export function formatAttempt(report: AttemptReport, settings: GateSettings): string {
+  const head = report.phase === 'soak' ? `soak attempt ${report.number}` : `attempt ${report.number}`;
+  const progress = report.phase === 'wait' && report.ok ? ` (${report.streak}/${settings.successThreshold})` : '';
+  const outcome = (target: TargetOutcome): string =>
+    `${target.status} in ${Math.round(target.ms)}ms${target.ok ? '' : ` - ${target.reason ?? 'failed'}`}`;
+  if (report.outcomes.length === 1 && report.outcomes[0]) return `${head}${progress}: ${outcome(report.outcomes[0])}`;
+  return `${head}${progress}: ${report.outcomes.map((target) => `${target.label} ${outcome(target)}`).join('; ')}`;
+}
+
+/** The status the `last-status` output reports: the first failing target's, else the first target's. */
+export function lastStatus(result: GateResult): string {
+  const outcomes = result.last?.outcomes ?? [];
+  return (outcomes.find((outcome) => !outcome.ok) ?? outcomes[0])?.status ?? '';
+}
+
+/** The one sentence a failed gate ends with: what, how long, how many attempts, what was seen and what to do. */
+export function failureMessage(targets: string[], result: GateResult, settings: GateSettings): string {
+  const what = targets.join(', ');
+  const seen = describeFailures(result.lastFailure ?? result.last);
+  if (result.failure === 'soak' && result.soak) {
+    return (
+      `Health gate failed: ${what} passed, then failed ${result.soak.failures} of ${result.soak.attempts} checks while soaking ` +
+      `for ${formatDuration(settings.soakMs)} (more than max-failure-ratio ${settings.maxFailureRatio}); last failure: ${seen}. ` +
+      'The release is unstable: read the app logs on the host and roll back.'
+    );
+  }
+  return (
+    `Health gate failed: ${what} did not pass ${settings.successThreshold} check${settings.successThreshold === 1 ? '' : 's'} in a row ` +
+    `within ${formatDuration(settings.deadlineMs)} (${result.attempts} attempt${result.attempts === 1 ? '' : 's'}); last ${seen}. ` +
+    'Read the app logs on the host (docker compose logs), or raise `deadline` if it needs longer to start.'
+  );
+}
+
+/** Summary rows for the job summary. */
+export function summaryRows(targets: string[], result: GateResult): Array<[string, string]> {
+  return [
+    [targets.length === 1 ? 'Target' : 'Targets', targets.join(', ')],
+    ['Result', result.healthy ? 'healthy' : result.failure === 'soak' ? 'failed while soaking' : 'not healthy before the deadline'],
+    ['Attempts', String(result.attempts)],
+    ['Elapsed', formatDuration(result.elapsedMs)],
+    ...(result.passedAtMs === undefined ? [] : [['Passed after', formatDuration(result.passedAtMs)] as [string, string]]),
+    ...(result.soak ? [['Soak failures', `${result.soak.failures} of ${result.soak.attempts}`] as [string, string]] : []),
+    ['Last status', lastStatus(result) || '-'],
+  ];
+}
+
+function describeFailures(report: AttemptReport | undefined): string {
+  const failed = report?.outcomes.filter((outcome) => !outcome.ok) ?? [];
+  if (failed.length === 0) return 'status unknown';
+  const several = (report?.outcomes.length ?? 0) > 1;
+  return failed
+    .map((outcome) => {
+      const body = outcome.body === undefined ? '' : `, body ${JSON.stringify(preview(outcome.body))}`;
+      return `${several ? `${outcome.label}: ` : ''}status ${outcome.status}${outcome.reason ? ` (${outcome.reason})` : ''}${body}`;
+    })
+    .join('; ');
+}
+
+function preview(body: string): string {
+  const flat = body.replace(/\s+/g, ' ').trim();
+  return flat.length > BODY_PREVIEW_CHARS ? `${flat.slice(0, BODY_PREVIEW_CHARS)}...` : flat;
+}

@@ -1,0 +1,99 @@
+import { InputError } from '../inputs/input-error.js';
+import type { InputSpec } from '../inputs/input-spec.js';
+import { splitList, type Inputs } from '../inputs/inputs.js';
+import type { Log } from '../log/log.js';
+import type { GateSettings } from './gate.js';
+import type { HttpExpectations } from './http-expectations.js';
+import { parseJsonConditions } from './json-conditions.js';
+
+/** How a health check is judged and paced: shared by health-gate and blue-green-switch. */
+export interface HealthCheckConfig {
+  expect: HttpExpectations;
+  /** Request headers; their values are registered as secrets. */
+  headers: Record<string, string>;
+  gate: GateSettings;
+}
+
+export const healthCheckInputs: InputSpec[] = [
+  { name: 'expect-status', default: '200', description: 'HTTP status(es) that count as healthy, e.g. `200` or `200,204`.' },
+  {
+    name: 'expect-json',
+    default: '',
+    description:
+      'Conditions on the JSON body, one per line or comma-separated: `status == healthy`, `version == v1.2.3`, `!=`, ' +
+      'numeric `>=` `<=` `>` `<`, nested paths `a.b.c` and `items[0].x`, quoted values `"a b"`. All must hold.',
+  },
+  { name: 'expect-body', default: '', description: 'A regular expression (JavaScript syntax) the body must match.' },
+  { name: 'headers', default: '', description: 'Request headers, one `Name: value` per line. Values are masked in the log.' },
+  { name: 'interval', default: '1s', description: 'Time from the start of one attempt to the start of the next.' },
+  { name: 'attempt-timeout', default: '5s', description: 'How long one attempt may take before it counts as failed.' },
+  { name: 'deadline', default: '120s', description: 'How long to wait for `success-threshold` passes in a row before failing.' },
+  { name: 'success-threshold', default: '3', description: 'Consecutive passing attempts (of every target) needed to pass.' },
+  { name: 'soak', default: '0', description: 'After passing, keep checking for this long (e.g. `2m`); `0` skips the soak.' },
+  {
+    name: 'max-failure-ratio',
+    default: '0',
+    description: 'During the soak, the share of attempts allowed to fail (`0` to `1`); more fails the gate.',
+  },
+];
+
+const defaults = Object.fromEntries(healthCheckInputs.map((spec) => [spec.name, spec.default ?? '']));
+const fallback = (name: string): string => defaults[name] ?? '';
+
+export function readHealthCheck(inputs: Inputs, log: Log): HealthCheckConfig {
+  return {
+    expect: {
+      statuses: readStatuses(inputs.optional('expect-status') || fallback('expect-status')),
+      json: parseJsonConditions(inputs.optional('expect-json')),
+      ...readBodyPattern(inputs.optional('expect-body')),
+    },
+    headers: readHeaders(inputs.optional('headers'), log),
+    gate: {
+      intervalMs: positive(inputs.durationMs('interval', fallback('interval')), 'interval'),
+      attemptTimeoutMs: positive(inputs.durationMs('attempt-timeout', fallback('attempt-timeout')), 'attempt-timeout'),
+      deadlineMs: positive(inputs.durationMs('deadline', fallback('deadline')), 'deadline'),
+      successThreshold: inputs.integer('success-threshold', Number(fallback('success-threshold')), 1),
+      soakMs: inputs.durationMs('soak', fallback('soak')),
+      maxFailureRatio: readRatio(inputs.number('max-failure-ratio', Number(fallback('max-failure-ratio')))),
+    },
+  };
+}
+
+function readStatuses(text: string): number[] {
+  return splitList(text).map((item) => {
+    if (!/^[1-5]\d\d$/.test(item)) throw new InputError(`Input \`expect-status\` must list HTTP statuses such as 200 or 200,204, not "${item}".`);
+    return Number(item);
+  });
+}
+
+function readBodyPattern(text: string): { body?: RegExp } {
+  if (text === '') return {};
+  try {
+    return { body: new RegExp(text) };
+  } catch (error) {
+    throw new InputError(`Input \`expect-body\` is not a valid regular expression: ${(error as Error).message}.`);
+  }
+}
+
+function readHeaders(text: string, log: Log): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const line of text.split('\n').map((item) => item.trim()).filter((item) => item !== '')) {
+    const match = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+)\s*:\s*(.*)$/.exec(line);
+    // The line may hold a token: never echo it, name only where the problem is.
+    if (!match?.[1]) throw new InputError('Input `headers` must hold one `Name: value` per line; a line has no valid header name before its colon.');
+    const value = match[2] ?? '';
+    if (value !== '') log.mask(value);
+    headers[match[1]] = value;
+  }
+  return headers;
+}
+
+function positive(ms: number, name: string): number {
+  if (ms <= 0) throw new InputError(`Input \`${name}\` must be longer than 0.`);
+  return ms;
+}
+
+function readRatio(ratio: number): number {
+  if (ratio < 0 || ratio > 1) throw new InputError(`Input \`max-failure-ratio\` must be between 0 and 1, not ${ratio}.`);
+  return ratio;
+}

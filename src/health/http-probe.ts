@@ -1,0 +1,29 @@
+import { judgeResponse, type HttpExpectations } from './http-expectations.js';
+import { httpGet, type StreamFactory } from './http-request.js';
+import { errorStatus, type Probe, type ProbeResult } from './probe.js';
+
+export interface HttpProbeOptions {
+  url: URL;
+  expect: HttpExpectations;
+  headers: Record<string, string>;
+  /** Reach the URL through this (the SSH connection) instead of from the runner. */
+  connect?: StreamFactory;
+  /** Prefix for the label when several hosts are checked. */
+  labelPrefix?: string;
+}
+
+/** Checks a URL: one GET per attempt, judged against the expectations. */
+export function httpProbe(options: HttpProbeOptions): Probe {
+  return {
+    label: `${options.labelPrefix ?? ''}${options.url.href}`,
+    async check(signal: AbortSignal): Promise<ProbeResult> {
+      try {
+        const response = await httpGet(options.url, { headers: options.headers, signal, connect: options.connect });
+        const reason = judgeResponse(response, options.expect);
+        return { ok: reason === undefined, status: String(response.status), body: response.body, ...(reason ? { reason } : {}) };
+      } catch (error) {
+        return errorStatus(error, signal);
+      }
+    },
+  };
+}

@@ -1,0 +1,112 @@
+import type { Duplex } from 'node:stream';
+import ssh2, { type Client } from 'ssh2';
+import type { Log } from '../log/log.js';
+import { connectError } from './connect-error.js';
+import { connectionStats } from './connection-stats.js';
+import { jumpRole, targetRole, type EndpointRole } from './endpoint-role.js';
+import { hostKeyCheck, type HostKeyCheck } from './host-key-check.js';
+import { parsePrivateKey, type PrivateKey } from './private-key.js';
+import { Session } from './session.js';
+import { SshError } from './ssh-error.js';
+import type { ConnectOptions, Endpoint, SshSession } from './types.js';
+
+const DEFAULT_KEEPALIVE_MS = 15_000;
+/** Missed keepalives before the connection counts as dead (OpenSSH's ServerAliveCountMax). */
+const KEEPALIVE_COUNT_MAX = 3;
+
+/** One hop with everything checked that can be checked without the network. */
+interface Hop {
+  endpoint: Endpoint;
+  role: EndpointRole;
+  key: PrivateKey;
+  hostKeys: HostKeyCheck;
+}
+
+interface Timing {
+  connectTimeoutMs: number;
+  keepaliveIntervalMs: number;
+}
+
+/**
+ * Opens the one connection an action run uses for a host (two with a jump host: the jump's, and the
+ * target's tunnelled through it). Key and host-key inputs are checked before any packet is sent.
+ */
+export async function connectSsh(options: ConnectOptions, log: Log): Promise<SshSession> {
+  const target = prepare(options, targetRole, log);
+  const jump = options.jump ? prepare(options.jump, jumpRole, log) : undefined;
+  const timing = { connectTimeoutMs: options.connectTimeoutMs, keepaliveIntervalMs: options.keepaliveIntervalMs ?? DEFAULT_KEEPALIVE_MS };
+  if (!jump) return new Session(options, [await open(target, timing, log)], log);
+
+  const jumpClient = await open(jump, timing, log);
+  try {
+    const tunnel = await tunnelThrough(jumpClient, jump, options);
+    const via = ` through jump host ${jump.endpoint.host}:${jump.endpoint.port}`;
+    return new Session(options, [await open(target, timing, log, tunnel, via), jumpClient], log);
+  } catch (error) {
+    jumpClient.end();
+    throw error;
+  }
+}
+
+function prepare(endpoint: Endpoint, role: EndpointRole, log: Log): Hop {
+  return {
+    endpoint,
+    role,
+    key: parsePrivateKey(endpoint.privateKey, endpoint.passphrase, role),
+    hostKeys: hostKeyCheck(endpoint, role, log),
+  };
+}
+
+function open(hop: Hop, timing: Timing, log: Log, sock?: Duplex, via = ''): Promise<Client> {
+  const { endpoint, role } = hop;
+  const name = `${role.title}${endpoint.username}@${endpoint.host}:${endpoint.port}${via}`;
+  const client = new ssh2.Client();
+  // ssh2 reports a refused host key only as "Host denied": keep our own sentence for it.
+  let hostKeyRejection: string | undefined;
+  let ready = false;
+  return new Promise((resolve, reject) => {
+    client.on('ready', () => {
+      ready = true;
+      connectionStats.opened += 1;
+      log.debug(`Connected to ${name}.`);
+      resolve(client);
+    });
+    client.on('error', (error) => {
+      if (ready) log.debug(`SSH connection to ${name}: ${error.message}`);
+      else reject(hostKeyRejection !== undefined ? new SshError(hostKeyRejection) : connectError(error, endpoint, role, timing.connectTimeoutMs, via));
+    });
+    client.on('close', () => {
+      if (!ready) reject(new SshError(`Could not connect to ${name}: the connection closed during the SSH handshake; check that sshd listens there.`));
+    });
+    client.connect({
+      host: endpoint.host,
+      port: endpoint.port,
+      username: endpoint.username,
+      privateKey: hop.key.text,
+      passphrase: endpoint.passphrase || undefined,
+      ...(sock ? { sock } : {}),
+      readyTimeout: timing.connectTimeoutMs,
+      keepaliveInterval: timing.keepaliveIntervalMs,
+      keepaliveCountMax: KEEPALIVE_COUNT_MAX,
+      ...(hop.hostKeys.serverHostKey ? { algorithms: { serverHostKey: hop.hostKeys.serverHostKey } } : {}),
+      hostVerifier: (key: Buffer) => {
+        hostKeyRejection = hop.hostKeys.check(key);
+        return hostKeyRejection === undefined;
+      },
+    });
+  });
+}
+
+/** A TCP stream from the jump host to the target, for the target's SSH connection to run over. */
+function tunnelThrough(jumpClient: Client, jump: Hop, target: Endpoint): Promise<Duplex> {
+  return new Promise((resolve, reject) => {
+    jumpClient.forwardOut('127.0.0.1', 0, target.host, target.port, (error, stream) => {
+      if (!error) return resolve(stream);
+      reject(
+        new SshError(
+          `Jump host ${jump.endpoint.host}:${jump.endpoint.port} could not reach ${target.host}:${target.port} (${error.message}): check \`host\` and \`port\` as seen from the jump host, and that its sshd allows TCP forwarding.`,
+        ),
+      );
+    });
+  });
+}

@@ -1,0 +1,126 @@
+import { constants } from 'node:os';
+import type { Client, ClientChannel } from 'ssh2';
+import type { Log } from '../log/log.js';
+import { killableCommand, killGroupCommand, MarkerFilter } from './killable-command.js';
+import { LineStream } from './line-stream.js';
+import { SshError } from './ssh-error.js';
+import type { ExecResult } from './types.js';
+
+export interface CommandRun {
+  command: string;
+  stdin?: string | Buffer;
+  /** 0 means none. */
+  timeoutMs: number;
+  stream: boolean;
+  prefix?: string;
+}
+
+/**
+ * After the exit status arrives, output may still be in flight; a background child that kept stdout
+ * open would hold the channel forever, so we wait this long for the close and then close it ourselves.
+ */
+const DRAIN_MS = 150;
+/** A timed-out command whose exit status never came (its group survived) is abandoned after this. */
+const ABANDON_MS = 3000;
+/** What `timeout(1)` reports, used when a timed-out command gave no exit status at all. */
+const TIMED_OUT_CODE = 124;
+
+/** Runs one command on its own channel of an open connection; see SshSession.exec. */
+export function runCommand(client: Client, host: string, run: CommandRun, log: Log): Promise<ExecResult> {
+  const { line, marker } = killableCommand(run.command);
+  return new Promise((resolve, reject) => {
+    client.exec(line, (error, channel) => {
+      if (error) reject(new SshError(`Could not start a command on ${host}: ${error.message.replace(/\.$/, '')}.`));
+      else follow(channel);
+    });
+
+    function follow(channel: ClientChannel): void {
+      const emit = (text: string): void => {
+        if (run.stream) log.info(run.prefix ? `${run.prefix} ${text}` : text);
+      };
+      const stdout = new LineStream(emit);
+      const stderr = new LineStream(emit);
+      let pgid: number | undefined;
+      let code: number | undefined;
+      let timedOut = false;
+      let killing: Promise<void> | undefined;
+      let settled = false;
+      let drain: NodeJS.Timeout | undefined;
+
+      const kill = (): void => {
+        if (pgid === undefined || killing) return;
+        killing = killGroup(client, pgid, host, log);
+        void killing.then(() => {
+          drain ??= setTimeout(finish, ABANDON_MS);
+        });
+      };
+      const stdoutFilter = new MarkerFilter(
+        marker,
+        (found) => {
+          pgid = found;
+          if (timedOut) kill();
+        },
+        (chunk) => stdout.write(chunk),
+      );
+      const timer =
+        run.timeoutMs > 0
+          ? setTimeout(() => {
+              timedOut = true;
+              kill();
+            }, run.timeoutMs)
+          : undefined;
+
+      channel.on('data', (chunk: Buffer) => stdoutFilter.write(chunk));
+      channel.stderr.on('data', (chunk: Buffer) => stderr.write(chunk));
+      channel.on('exit', (status: number | null, signal?: string) => {
+        code = status ?? signalExitCode(signal);
+        if (drain) clearTimeout(drain);
+        drain = setTimeout(finish, DRAIN_MS);
+      });
+      channel.on('close', finish);
+      // Always end stdin: a command that reads it must see EOF rather than wait forever.
+      if (run.stdin === undefined) channel.end();
+      else channel.end(run.stdin);
+
+      async function finish(): Promise<void> {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        clearTimeout(drain);
+        channel.close();
+        await killing;
+        stdoutFilter.end();
+        stdout.end();
+        stderr.end();
+        if (code === undefined && !timedOut) {
+          reject(new SshError(`Lost the connection to ${host} while a command was running: check the host's health and network, then re-run the job.`));
+          return;
+        }
+        resolve({ code: code ?? TIMED_OUT_CODE, stdout: stdout.text, stderr: stderr.text, timedOut });
+      }
+    }
+  });
+}
+
+/** 128+n, as a shell reports a command killed by signal n. */
+function signalExitCode(signal: string | undefined): number {
+  const number = signal === undefined ? undefined : constants.signals[signal as keyof typeof constants.signals];
+  return 128 + (number ?? 0);
+}
+
+/** Kills a timed-out command's process group over a second channel of the same connection. */
+function killGroup(client: Client, pgid: number, host: string, log: Log): Promise<void> {
+  return new Promise((resolve) => {
+    client.exec(killGroupCommand(pgid), (error, channel) => {
+      if (error) {
+        log.warning(`Could not stop a timed-out command on ${host} (process group ${pgid}): ${error.message}; it may still be running.`);
+        resolve();
+        return;
+      }
+      channel.on('close', () => resolve());
+      channel.resume();
+      channel.stderr.resume();
+      channel.end();
+    });
+  });
+}

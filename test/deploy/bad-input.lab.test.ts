@@ -1,0 +1,127 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { join } from 'node:path';
+import { lab } from '../lab/lab.js';
+import { runDistAction } from '../support/action-runner.js';
+import { freePort, labSshInputs, onHost, uniqueApp } from '../support/lab-host.js';
+
+const appsRoot = '/srv/bot-deploy-lab';
+
+/** A TCP listener that only counts who connects: proof that an input was rejected before connecting. */
+async function connectionCounter(): Promise<{ port: number; count: () => number; close: () => void }> {
+  let connections = 0;
+  const server: Server = createServer((socket) => {
+    connections += 1;
+    socket.destroy();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return { port, count: () => connections, close: () => server.close() };
+}
+
+/** The one `::error::` line of a failed run. */
+function errorLine(log: string): string {
+  const lines = log.split('\n').filter((line) => line.startsWith('::error::'));
+  expect(lines).toHaveLength(1);
+  return (lines[0] ?? '').replace('::error::', '');
+}
+
+describe('ssh-deploy refuses bad input with one sentence and harms nothing', () => {
+  const app = uniqueApp('bad');
+  const appDir = `${appsRoot}/${app}`;
+  const base = (): Record<string, string> => ({
+    ...labSshInputs(),
+    app,
+    'app-dir': appDir,
+    version: 'v1',
+    image: lab.images.webhook,
+    'compose-file': join(lab.samples.webhook, 'compose.yml'),
+    'connect-timeout': '5s',
+  });
+
+  it.each(['../x', 'v1;rm -rf /', '$(touch /tmp/pwned)', 'v1 v2'])('rejects version %j before connecting', async (version) => {
+    const counter = await connectionCounter();
+    try {
+      const run = await runDistAction('ssh-deploy', { ...base(), port: String(counter.port), version });
+      expect(run.code).toBe(1);
+      expect(errorLine(run.log)).toMatch(/^Input `version` .* is not a valid release name: .*\.$/);
+      expect(counter.count()).toBe(0);
+      expect(existsSync('/tmp/pwned')).toBe(false);
+    } finally {
+      counter.close();
+    }
+  });
+
+  it('rejects an unparseable private key before connecting', async () => {
+    const counter = await connectionCounter();
+    try {
+      const run = await runDistAction('ssh-deploy', { ...base(), port: String(counter.port), 'private-key': 'not a key at all' });
+      expect(run.code).toBe(1);
+      expect(errorLine(run.log)).toMatch(/private-key/);
+      expect(counter.count()).toBe(0);
+    } finally {
+      counter.close();
+    }
+  });
+
+  it('rejects a wrong passphrase before connecting', async () => {
+    const counter = await connectionCounter();
+    try {
+      const run = await runDistAction('ssh-deploy', {
+        ...base(),
+        port: String(counter.port),
+        'private-key': readFileSync(lab.keys.encrypted, 'utf8'),
+        passphrase: 'wrong passphrase',
+      });
+      expect(run.code).toBe(1);
+      expect(errorLine(run.log)).toMatch(/passphrase/);
+      expect(run.log).not.toContain('wrong passphrase');
+      expect(counter.count()).toBe(0);
+    } finally {
+      counter.close();
+    }
+  });
+
+  it('requires known-hosts or host-fingerprint, pointing at how to get them', async () => {
+    const run = await runDistAction('ssh-deploy', { ...base(), 'known-hosts': '' });
+    expect(run.code).toBe(1);
+    expect(errorLine(run.log)).toMatch(/known-hosts.*host-fingerprint|host-fingerprint.*known-hosts/);
+  });
+
+  it('stops at a wrong host key, showing the fingerprint the host presented; nothing runs there', async () => {
+    const presented = [lab.hostKeys.ed25519, lab.hostKeys.rsa].map((key) => onHost(`ssh-keygen -lf ${key}`).split(' ')[1]);
+    const run = await runDistAction('ssh-deploy', {
+      ...base(),
+      'known-hosts': '',
+      'host-fingerprint': 'SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
+    });
+    expect(run.code).toBe(1);
+    const message = errorLine(run.log);
+    expect(presented.some((fingerprint) => fingerprint && message.includes(fingerprint))).toBe(true);
+    expect(existsSync(appDir)).toBe(false);
+  });
+
+  it('says which host could not be reached, and quickly', async () => {
+    const port = await freePort();
+    const run = await runDistAction('ssh-deploy', { ...base(), port: String(port) });
+    expect(run.code).toBe(1);
+    expect(errorLine(run.log)).toContain(`127.0.0.1:${port}`);
+    expect(run.durationMs).toBeLessThan(10_000);
+  });
+
+  it('refuses registry credentials given by halves', async () => {
+    const run = await runDistAction('ssh-deploy', { ...base(), 'registry-password': 'only-a-password' });
+    expect(run.code).toBe(1);
+    expect(errorLine(run.log)).toBe(
+      'Inputs `registry-username` and `registry-password` go together: give both to log in to the registry, or neither.',
+    );
+    expect(run.log).not.toContain('only-a-password');
+  });
+
+  it('rejects a tagged image', async () => {
+    const run = await runDistAction('ssh-deploy', { ...base(), image: `${lab.images.webhook}:latest` });
+    expect(run.code).toBe(1);
+    expect(errorLine(run.log)).toMatch(/without a tag/);
+  });
+});

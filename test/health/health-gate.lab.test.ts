@@ -1,0 +1,120 @@
+import { readHealthGateInputs } from '../../src/health/health-gate-inputs.js';
+import { runHealthGate } from '../../src/health/health-gate.js';
+import { GateFailure } from '../../src/health/gate-failure.js';
+import { Inputs } from '../../src/inputs/inputs.js';
+import { RecordingLog } from '../../src/log/recording-log.js';
+import type { Outputs } from '../../src/runner/run-action.js';
+import { SummaryBuffer } from '../../src/runner/job-summary.js';
+import { connectSsh } from '../../src/ssh/connect.js';
+import type { SshSession } from '../../src/ssh/types.js';
+import { lab } from '../lab/lab.js';
+import { freePort, labSshInputs, onHost, removeAppContainers, uniqueApp } from '../support/lab-host.js';
+import { runLabContainer } from './lab-containers.js';
+
+/** Runs the gate from its inputs, counting SSH connections and tunnels so the via-ssh path is proven. */
+async function gate(values: Record<string, string>) {
+  const log = new RecordingLog();
+  const config = readHealthGateInputs(new Inputs((name) => values[name] ?? ''), log);
+  const traffic = { connections: 0, closed: 0, forwards: [] as string[] };
+  const connect = async (...args: Parameters<typeof connectSsh>): Promise<SshSession> => {
+    const session = await connectSsh(...args);
+    traffic.connections += 1;
+    return {
+      host: session.host,
+      exec: (line, options) => session.exec(line, options),
+      writeFile: (path, content, mode) => session.writeFile(path, content, mode),
+      forward: (host, port) => {
+        traffic.forwards.push(`${host}:${port}`);
+        return session.forward(host, port);
+      },
+      close: () => {
+        traffic.closed += 1;
+        return session.close();
+      },
+    };
+  };
+  let outputs: Outputs;
+  let error: GateFailure | undefined;
+  try {
+    outputs = await runHealthGate(config, { log, summary: new SummaryBuffer() }, { connect });
+  } catch (caught) {
+    error = caught as GateFailure;
+    outputs = error.outputs;
+  }
+  return { outputs, error, log, traffic };
+}
+
+const fast = { interval: '300ms', 'attempt-timeout': '2s', deadline: '20s' };
+
+describe('via-ssh: the URL is requested from the host through the SSH connection', () => {
+  const app = uniqueApp('hg-web');
+  let port: number;
+  beforeAll(async () => {
+    port = await freePort();
+    // Published on the host's loopback only, as a webhook bot behind nginx is.
+    runLabContainer(app, `${lab.images.webhook}:v1`, ['-p', `127.0.0.1:${port}:8080`, '-e', 'BOT_TOKEN=unused']);
+  });
+  afterAll(() => removeAppContainers(app));
+
+  it('passes for a healthy v1, over one connection with one tunnel per attempt', async () => {
+    const run = await gate({
+      ...labSshInputs(),
+      ...fast,
+      url: `http://127.0.0.1:${port}/health`,
+      'via-ssh': 'true',
+      'expect-json': 'status == healthy, version == v1',
+    });
+    expect(run.error).toBeUndefined();
+    expect(run.outputs).toMatchObject({ healthy: true, 'last-status': '200' });
+    expect(Number(run.outputs.attempts)).toBeGreaterThanOrEqual(3);
+    expect(run.traffic.connections).toBe(1);
+    expect(run.traffic.closed).toBe(1);
+    expect(run.traffic.forwards).toHaveLength(Number(run.outputs.attempts));
+    expect(new Set(run.traffic.forwards)).toEqual(new Set([`127.0.0.1:${port}`]));
+  });
+
+  it('fails naming the version it saw when v2 was expected', async () => {
+    const run = await gate({
+      ...labSshInputs(),
+      ...fast,
+      deadline: '2s',
+      url: `http://127.0.0.1:${port}/health`,
+      'via-ssh': 'true',
+      'expect-json': 'version == v2',
+    });
+    expect(run.outputs.healthy).toBe(false);
+    expect(run.error?.message).toContain('last status 200 (json version was "v1", expected "v2"), body "{\\"status\\":\\"healthy\\",\\"version\\":\\"v1\\"}"');
+    expect(run.traffic.closed).toBe(1);
+  });
+});
+
+describe('container mode', () => {
+  const app = uniqueApp('hg-poll');
+  afterAll(() => removeAppContainers(app));
+
+  it('passes for a running polling bot found by its compose labels', async () => {
+    runLabContainer(app, `${lab.images.polling}:v1`, [
+      '--label', `com.docker.compose.project=${app}`, '--label', 'com.docker.compose.service=bot', '-e', 'BOT_TOKEN=unused',
+    ]);
+    const run = await gate({ ...labSshInputs(), ...fast, app, service: 'bot' });
+    expect(run.error).toBeUndefined();
+    expect(run.outputs).toMatchObject({ healthy: true, attempts: 3, 'last-status': 'running' });
+    expect(run.log.lines).toContainEqual(expect.stringMatching(/^attempt 3 \(3\/3\): running in \d+ms$/));
+  });
+
+  it('fails for a broken polling bot in a restart loop', async () => {
+    const name = `${app}-broken`;
+    runLabContainer(app, `${lab.images.polling}:broken`, ['--name', name, '--restart', 'unless-stopped', '-e', 'BOT_TOKEN=unused']);
+    const run = await gate({ ...labSshInputs(), ...fast, deadline: '8s', container: name });
+    expect(run.outputs.healthy).toBe(false);
+    expect(['restarting', 'restarted', 'exited']).toContain(run.outputs['last-status']);
+    expect(run.error?.message).toMatch(new RegExp(`^Health gate failed: container ${name} did not pass 3 checks in a row within 8\\.0s`));
+    expect(onHost(`docker inspect --format '{{.RestartCount}}' ${name}`).trim()).not.toBe('0');
+  });
+
+  it('fails when no container carries the service labels', async () => {
+    const run = await gate({ ...labSshInputs(), ...fast, deadline: '1s', app, service: 'no-such-service' });
+    expect(run.outputs).toMatchObject({ healthy: false, 'last-status': 'missing' });
+    expect(run.error?.message).toContain(`no container has the labels of compose service ${app}/no-such-service`);
+  });
+});

@@ -1,0 +1,84 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const root = new URL('../..', import.meta.url).pathname;
+
+export interface ActionRun {
+  code: number;
+  /**
+   * stdout and stderr interleaved, without the `::add-mask::` commands (which the runner swallows).
+   * Nothing is masked here, so a secret found in it is a secret the action printed.
+   */
+  log: string;
+  /** The values the action asked the runner to mask. */
+  masks: string[];
+  outputs: Record<string, string>;
+  summary: string;
+  durationMs: number;
+}
+
+/**
+ * Runs `dist/<action>/index.js` the way the GitHub runner does: inputs as INPUT_<NAME> variables
+ * (upper-cased, dashes kept), outputs and the job summary through the GITHUB_OUTPUT and
+ * GITHUB_STEP_SUMMARY files, under the same Node that runs the tests (Node 24).
+ */
+export async function runDistAction(
+  action: string,
+  inputs: Record<string, string>,
+  options: { env?: Record<string, string>; cwd?: string; onLine?: (line: string) => void } = {},
+): Promise<ActionRun> {
+  const dir = mkdtempSync(join(tmpdir(), `run-${action}-`));
+  const outputFile = join(dir, 'output');
+  const summaryFile = join(dir, 'summary');
+  writeFileSync(outputFile, '');
+  writeFileSync(summaryFile, '');
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? dir,
+    GITHUB_OUTPUT: outputFile,
+    GITHUB_STEP_SUMMARY: summaryFile,
+    GITHUB_ACTIONS: 'true',
+    GITHUB_ACTOR: 'octocat',
+    GITHUB_REPOSITORY: 'acme/sample-bot',
+    GITHUB_RUN_ID: '4242',
+    GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567',
+    GITHUB_WORKSPACE: options.cwd ?? root,
+    RUNNER_TEMP: dir,
+    ...options.env,
+  };
+  for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
+  const started = Date.now();
+  const child = spawn(process.execPath, [join(root, 'dist', action, 'index.js')], { cwd: options.cwd ?? root, env });
+  let log = '';
+  let partial = '';
+  const collect = (chunk: Buffer): void => {
+    log += chunk.toString();
+    partial += chunk.toString();
+    const lines = partial.split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) options.onLine?.(line);
+  };
+  child.stdout.on('data', collect);
+  child.stderr.on('data', collect);
+  const code = await new Promise<number>((resolve) => child.on('close', (status) => resolve(status ?? -1)));
+  const lines = log.split('\n');
+  return {
+    code,
+    log: lines.filter((line) => !line.startsWith('::add-mask::')).join('\n'),
+    masks: lines.filter((line) => line.startsWith('::add-mask::')).map((line) => line.slice('::add-mask::'.length)),
+    outputs: parseOutputs(readFileSync(outputFile, 'utf8')),
+    summary: readFileSync(summaryFile, 'utf8'),
+    durationMs: Date.now() - started,
+  };
+}
+
+/** The runner's file command format: `name<<DELIMITER\nvalue\nDELIMITER\n`. */
+function parseOutputs(text: string): Record<string, string> {
+  const outputs: Record<string, string> = {};
+  const pattern = /^([^<\n]+)<<(\S+)\n([\s\S]*?)\n\2$/gm;
+  for (const match of text.matchAll(pattern)) outputs[match[1] as string] = match[3] as string;
+  return outputs;
+}

@@ -1,0 +1,57 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
+import { lab, labKnownHosts, readLabFile } from '../lab/lab.js';
+
+/** The SSH inputs every action needs to reach the lab host as `deploy`. */
+export function labSshInputs(key: string = lab.keys.ed25519): Record<string, string> {
+  return {
+    host: lab.host,
+    port: String(lab.sshPort),
+    user: lab.user,
+    'private-key': readLabFile(key),
+    'known-hosts': labKnownHosts(),
+  };
+}
+
+/** Runs a shell command on the lab host as root (it is this machine) and returns stdout. */
+export function onHost(line: string): string {
+  return execFileSync('sh', ['-c', line], { encoding: 'utf8' });
+}
+
+/** Runs a shell command on the lab host as the deploy user. */
+export function asDeployUser(line: string): { code: number; stdout: string; stderr: string } {
+  const result = spawnSync('su', ['-s', '/bin/sh', '-c', line, lab.user], { encoding: 'utf8' });
+  return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** A TCP port nothing listens on right now. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/** A unique app name per test, so tests never share a host folder or compose project. */
+export function uniqueApp(prefix: string): string {
+  return `${prefix}-${Date.now().toString(36)}${Math.floor(Math.random() * 1296).toString(36)}`;
+}
+
+/** Removes every container the suite started for `app` (by the labels it puts on them). */
+export function removeAppContainers(app: string): void {
+  onHost(`docker ps -aq --filter label=dev.bot-deploy.app=${app} | xargs -r docker rm -f >/dev/null 2>&1 || true`);
+  onHost(`docker network ls -q --filter label=com.docker.compose.project=${app} | xargs -r docker network rm >/dev/null 2>&1 || true`);
+}
+
+/** GET a URL on the host's loopback and return status and body (or status 0 when nothing answers). */
+export async function httpGet(url: string): Promise<{ status: number; body: string }> {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(3000) });
+    return { status: response.status, body: await response.text() };
+  } catch {
+    return { status: 0, body: '' };
+  }
+}
