@@ -23,13 +23,14 @@ export async function sshDeploy(config: DeployConfig, { log, summary, run }: Act
   } catch (error) {
     const failedHost = config.targets[results.length]?.host ?? '';
     summary.section('ssh-deploy', [
-      ...results.flatMap(hostRows),
+      ...results.flatMap((result) => hostRows(result, config)),
       ['Host', failedHost],
+      ['Strategy', config.rollback ? 'rollback' : config.strategy],
       ['Result', `failed: ${error instanceof Error ? error.message : String(error)}`],
     ]);
     throw error;
   }
-  summary.section('ssh-deploy', results.flatMap(hostRows));
+  summary.section('ssh-deploy', results.flatMap((result) => hostRows(result, config)));
   const first = results[0];
   return {
     release: first?.release ?? config.version,
@@ -39,10 +40,11 @@ export async function sshDeploy(config: DeployConfig, { log, summary, run }: Act
   };
 }
 
-function hostRows(result: HostDeployResult): Array<[string, string]> {
+function hostRows(result: HostDeployResult, config: DeployConfig): Array<[string, string]> {
   return [
     ['Host', result.host],
     ['Action', result.action],
+    ['Strategy', config.strategy],
     ['Release', result.release],
     ['Previous release', result.previous || '(none)'],
     ['Duration', formatDuration(result.durationMs)],

@@ -72,8 +72,12 @@ function open(hop: Hop, timing: Timing, log: Log, sock?: Duplex, via = ''): Prom
       resolve(client);
     });
     client.on('error', (error) => {
-      if (ready) log.debug(`SSH connection to ${name}: ${error.message}`);
-      else reject(hostKeyRejection !== undefined ? new SshError(hostKeyRejection) : connectError(error, endpoint, role, timing.connectTimeoutMs, via));
+      if (ready) {
+        log.debug(`SSH connection to ${name}: ${error.message}`);
+        return;
+      }
+      client.end();
+      reject(hostKeyRejection !== undefined ? new SshError(hostKeyRejection) : connectError(error, endpoint, role, timing.connectTimeoutMs, via));
     });
     client.on('close', () => {
       if (!ready) reject(new SshError(`Could not connect to ${name}: the connection closed during the SSH handshake; check that sshd listens there.`));
@@ -94,6 +98,9 @@ function open(hop: Hop, timing: Timing, log: Log, sock?: Duplex, via = ''): Prom
         return hostKeyRejection === undefined;
       },
     });
+    // The handshake, channel opens, commands and SFTP requests are small request/reply exchanges:
+    // Nagle's algorithm with delayed ACKs would add ~40 ms to each (measured: 230 ms per file write).
+    client.setNoDelay(true);
   });
 }
 

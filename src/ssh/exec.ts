@@ -20,7 +20,10 @@ export interface CommandRun {
  * open would hold the channel forever, so we wait this long for the close and then close it ourselves.
  */
 const DRAIN_MS = 150;
-/** A timed-out command whose exit status never came (its group survived) is abandoned after this. */
+/**
+ * A timed-out command whose exit status never came (its PGID never arrived, or the group survived
+ * the kill) is abandoned this long after the timeout: well past the kill's grace period.
+ */
 const ABANDON_MS = 3000;
 /** What `timeout(1)` reports, used when a timed-out command gave no exit status at all. */
 const TIMED_OUT_CODE = 124;
@@ -46,13 +49,10 @@ export function runCommand(client: Client, host: string, run: CommandRun, log: L
       let killing: Promise<void> | undefined;
       let settled = false;
       let drain: NodeJS.Timeout | undefined;
+      let abandon: NodeJS.Timeout | undefined;
 
       const kill = (): void => {
-        if (pgid === undefined || killing) return;
-        killing = killGroup(client, pgid, host, log);
-        void killing.then(() => {
-          drain ??= setTimeout(finish, ABANDON_MS);
-        });
+        if (pgid !== undefined && !killing) killing = killGroup(client, pgid, host, log);
       };
       const stdoutFilter = new MarkerFilter(
         marker,
@@ -67,6 +67,7 @@ export function runCommand(client: Client, host: string, run: CommandRun, log: L
           ? setTimeout(() => {
               timedOut = true;
               kill();
+              abandon = setTimeout(finish, ABANDON_MS);
             }, run.timeoutMs)
           : undefined;
 
@@ -74,7 +75,6 @@ export function runCommand(client: Client, host: string, run: CommandRun, log: L
       channel.stderr.on('data', (chunk: Buffer) => stderr.write(chunk));
       channel.on('exit', (status: number | null, signal?: string) => {
         code = status ?? signalExitCode(signal);
-        if (drain) clearTimeout(drain);
         drain = setTimeout(finish, DRAIN_MS);
       });
       channel.on('close', finish);
@@ -87,6 +87,7 @@ export function runCommand(client: Client, host: string, run: CommandRun, log: L
         settled = true;
         clearTimeout(timer);
         clearTimeout(drain);
+        clearTimeout(abandon);
         channel.close();
         await killing;
         stdoutFilter.end();

@@ -9,7 +9,7 @@ import { connectSsh } from '../../src/ssh/connect.js';
 import type { SshSession } from '../../src/ssh/types.js';
 import { lab } from '../lab/lab.js';
 import { freePort, labSshInputs, onHost, removeAppContainers, uniqueApp } from '../support/lab-host.js';
-import { runLabContainer } from './lab-containers.js';
+import { runLabContainer, waitForAnswer } from './lab-containers.js';
 
 /** Runs the gate from its inputs, counting SSH connections and tunnels so the via-ssh path is proven. */
 async function gate(values: Record<string, string>) {
@@ -53,6 +53,7 @@ describe('via-ssh: the URL is requested from the host through the SSH connection
     port = await freePort();
     // Published on the host's loopback only, as a webhook bot behind nginx is.
     runLabContainer(app, `${lab.images.webhook}:v1`, ['-p', `127.0.0.1:${port}:8080`, '-e', 'BOT_TOKEN=unused']);
+    await waitForAnswer(port);
   });
   afterAll(() => removeAppContainers(app));
 

@@ -90,8 +90,9 @@ test('a server that never answers is cut at attempt-timeout', async () => {
   server = await startServer(() => {});
   const run = await gate(config(server, {}, { attemptTimeoutMs: 300, deadlineMs: 1000 }));
   expect(run.outputs).toMatchObject({ healthy: false, 'last-status': 'timeout' });
-  // Attempts start at 0, 300, 600, 900 ms: each overran its 200 ms slot, so the next started at once.
-  expect(run.outputs.attempts).toBe(4);
+  // Attempts start at 0, 300, 600, 900 ms: each overran its 200 ms slot, so the next started at once
+  // (a loaded machine may push the fourth past the deadline; the exact schedule is in gate.test.ts).
+  expect([3, 4]).toContain(run.outputs.attempts);
   expect(run.wallMs).toBeLessThan(1000 + 400);
   expect(run.attemptLines[0]).toMatch(/^attempt 1: timeout in (29\d|3\d\d)ms - no answer within attempt-timeout$/);
 });

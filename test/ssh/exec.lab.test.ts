@@ -106,6 +106,8 @@ describe('exec on the lab host', () => {
     const result = await session.exec(`sleep 6${mark} 2>/dev/null & echo started`, { stream: false });
     expect(Date.now() - started).toBeLessThan(2000);
     expect(result).toMatchObject({ code: 0, stdout: 'started\n', timedOut: false });
-    expect(pids(`sleep 6${mark}`)).toHaveLength(1);
+    const left = pids(`sleep 6${mark}`);
+    for (const pid of left) process.kill(Number(pid));
+    expect(left).toHaveLength(1);
   });
 });

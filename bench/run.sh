@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Runs every benchmark against the local lab and prints their tables (see README, "Benchmarks").
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="/opt/node24/bin:$PATH"
+bash lab/up.sh
+node bench/cold-start.mjs
+node bench/deploy-ssh-cost.mjs
+node bench/health-gate-latency.mjs
