@@ -17,15 +17,24 @@ const DIRNAME_SHIM =
   "import { fileURLToPath as __botDeployFileURLToPath } from 'node:url';\n" +
   'const __dirname = __botDeployDirname(__botDeployFileURLToPath(import.meta.url));\n';
 
-rmSync(join(root, 'lib'), { recursive: true, force: true });
-execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
-rmSync(outDir, { recursive: true, force: true });
-for (const action of actions) {
-  execFileSync(process.execPath, [join(root, 'node_modules/@vercel/ncc/dist/ncc/cli.js'), 'build', join(root, 'lib', action, 'main.js'),
+// Always the same folder: webpack derives module ids from file paths, so a different folder would
+// make a different (if equivalent) bundle and check-dist could never match.
+const lib = join(root, 'lib');
+rmSync(lib, { recursive: true, force: true });
+try {
+  execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json'), '--outDir', lib], { stdio: 'inherit' });
+  rmSync(outDir, { recursive: true, force: true });
+  for (const action of actions) bundle(action);
+} finally {
+  rmSync(lib, { recursive: true, force: true });
+}
+console.log(`built ${actions.join(', ')}`);
+
+function bundle(action) {
+  execFileSync(process.execPath, [join(root, 'node_modules/@vercel/ncc/dist/ncc/cli.js'), 'build', join(lib, action, 'main.js'),
     '-o', join(outDir, action), '--minify', '--license', 'licenses.txt', '--quiet'], { stdio: 'inherit' });
   // ncc emits an ES module because the sources are ESM, but ssh2's poly1305 (emscripten) still reads
   // the CommonJS __dirname at load time; define it for the bundle.
-  const bundle = join(outDir, action, 'index.js');
-  writeFileSync(bundle, DIRNAME_SHIM + readFileSync(bundle, 'utf8'));
+  const file = join(outDir, action, 'index.js');
+  writeFileSync(file, DIRNAME_SHIM + readFileSync(file, 'utf8'));
 }
-console.log(`built ${actions.join(', ')}`);

@@ -2,7 +2,7 @@ import type { SshSession } from '../ssh/types.js';
 import { abortable } from './abortable.js';
 import { describeContainerTarget, inspectContainers, NO_CONTAINER_EXIT, type ContainerTarget } from './container-commands.js';
 import { judgeContainer, parseSnapshots, type ContainerSnapshot } from './container-state.js';
-import { errorStatus, type Probe, type ProbeResult } from './probe.js';
+import { errorResult, type Probe, type ProbeResult } from './probe.js';
 
 /**
  * Checks a container (or every container of a compose service) on the host with `docker inspect`.
@@ -28,7 +28,7 @@ export function containerProbe(session: SshSession, target: ContainerTarget, lab
         const failed = verdicts.find((verdict) => !verdict.ok);
         return failed ?? verdicts[0] ?? { ok: false, status: 'missing', reason: 'docker inspect printed nothing' };
       } catch (error) {
-        return errorStatus(error, signal);
+        return errorResult(error, signal);
       }
     },
   };

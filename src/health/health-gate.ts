@@ -7,7 +7,7 @@ import { systemClock, type Clock } from './clock.js';
 import { containerProbe } from './container-probe.js';
 import { runGate } from './gate.js';
 import { failureMessage, formatAttempt, lastStatus, summaryRows } from './gate-report.js';
-import { GateFailure } from './gate-failure.js';
+import { ActionFailure } from '../runner/action-failure.js';
 import type { HealthGateConfig } from './health-gate-inputs.js';
 import { httpProbe } from './http-probe.js';
 import type { Probe } from './probe.js';
@@ -21,7 +21,7 @@ const defaultDeps: HealthGateDeps = { connect: connectSsh, clock: systemClock };
 
 /**
  * Runs the gate: connects to the host(s) only when a probe needs it (one connection each for the
- * whole run), reports every attempt on one line, writes the summary, and throws a GateFailure
+ * whole run), reports every attempt on one line, writes the summary, and throws an ActionFailure
  * carrying the outputs when the release is not healthy.
  */
 export async function runHealthGate(
@@ -46,7 +46,7 @@ export async function runHealthGate(
       'elapsed-ms': Math.round(result.elapsedMs),
       'last-status': lastStatus(result),
     };
-    if (!result.healthy) throw new GateFailure(failureMessage(labels, result, config.gate), outputs);
+    if (!result.healthy) throw new ActionFailure(failureMessage(labels, result, config.gate), outputs);
     return outputs;
   } finally {
     await Promise.allSettled(sessions.map((session) => session.close()));

@@ -1,6 +1,6 @@
 import { judgeResponse, type HttpExpectations } from './http-expectations.js';
 import { httpGet, type StreamFactory } from './http-request.js';
-import { errorStatus, type Probe, type ProbeResult } from './probe.js';
+import { errorResult, type Probe, type ProbeResult } from './probe.js';
 
 export interface HttpProbeOptions {
   url: URL;
@@ -22,7 +22,7 @@ export function httpProbe(options: HttpProbeOptions): Probe {
         const reason = judgeResponse(response, options.expect);
         return { ok: reason === undefined, status: String(response.status), body: response.body, ...(reason ? { reason } : {}) };
       } catch (error) {
-        return errorStatus(error, signal);
+        return errorResult(error, signal);
       }
     },
   };

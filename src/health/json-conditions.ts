@@ -25,7 +25,7 @@ export function parseJsonConditions(text: string, inputName = 'expect-json'): Js
 }
 
 /** Why the document fails `condition`, or undefined when it holds. */
-export function checkJsonCondition(document: unknown, condition: JsonCondition): string | undefined {
+function checkJsonCondition(document: unknown, condition: JsonCondition): string | undefined {
   const actual = lookup(document, condition.segments);
   const expected = ORDERING.has(condition.operator) ? condition.value : JSON.stringify(condition.value);
   const expectation = `expected ${condition.operator === '==' ? '' : `${condition.operator} `}${expected}`;

@@ -18,7 +18,7 @@ export interface Probe {
 }
 
 /** A short status for an error thrown while probing (`ECONNREFUSED`, `timeout`, or the message). */
-export function errorStatus(error: unknown, signal: AbortSignal): ProbeResult {
+export function errorResult(error: unknown, signal: AbortSignal): ProbeResult {
   if (signal.aborted) return { ok: false, status: 'timeout', reason: 'no answer within attempt-timeout' };
   const code = (error as { code?: unknown } | null)?.code;
   const message = error instanceof Error ? error.message : String(error);

@@ -1,6 +1,7 @@
 import * as core from '@actions/core';
 import { Inputs } from '../inputs/inputs.js';
 import type { Log } from '../log/log.js';
+import { ActionFailure } from './action-failure.js';
 import { actionsLog } from './actions-log.js';
 import { runContext, type RunContext } from './context.js';
 import { SummaryBuffer, type JobSummary } from './job-summary.js';
@@ -28,24 +29,33 @@ export async function runAction(title: string, work: (context: ActionContext) =>
     run: runContext(process.env),
   };
   try {
-    const outputs = await work(context);
-    for (const [name, value] of Object.entries(outputs)) core.setOutput(name, String(value));
+    setOutputs(await work(context));
   } catch (error) {
+    if (error instanceof ActionFailure) setOutputs(error.outputs);
     core.setFailed(error instanceof Error ? error.message : String(error));
   } finally {
     await writeSummary(title, summary);
   }
 }
 
+function setOutputs(outputs: Outputs): void {
+  for (const [name, value] of Object.entries(outputs)) core.setOutput(name, String(value));
+}
+
 async function writeSummary(title: string, buffer: SummaryBuffer): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY || buffer.sections.length === 0) return;
   core.summary.addHeading(title, 2);
   for (const { heading, rows } of buffer.sections) {
-    if (heading) core.summary.addHeading(heading, 3);
+    if (heading) core.summary.addHeading(escapeHtml(heading), 3);
     core.summary.addTable([
       [{ data: 'Item', header: true }, { data: 'Value', header: true }],
-      ...rows.map(([label, value]) => [label, value]),
+      ...rows.map(([label, value]) => [escapeHtml(label), escapeHtml(value)]),
     ]);
   }
   await core.summary.write();
+}
+
+/** The summary is HTML: values carrying user text (hosts, error messages) must not become markup. */
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }

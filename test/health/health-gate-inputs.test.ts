@@ -1,34 +1,9 @@
-import { readFileSync } from 'node:fs';
-import YAML from 'yaml';
-import { healthGateInputs, readHealthGateInputs } from '../../src/health/health-gate-inputs.js';
+import { readHealthGateInputs } from '../../src/health/health-gate-inputs.js';
 import { InputError } from '../../src/inputs/input-error.js';
 import { Inputs } from '../../src/inputs/inputs.js';
 import { RecordingLog } from '../../src/log/recording-log.js';
 
 const read = (values: Record<string, string>, log = new RecordingLog()) => readHealthGateInputs(new Inputs((name) => values[name] ?? ''), log);
-
-describe('health-gate/action.yml', () => {
-  const action = YAML.parse(readFileSync(new URL('../../health-gate/action.yml', import.meta.url), 'utf8')) as {
-    inputs: Record<string, { description: string; required?: boolean; default?: string }>;
-    outputs: Record<string, { description: string }>;
-    runs: { using: string; main: string };
-  };
-
-  test('declares exactly the inputs the code reads, with the same defaults and descriptions', () => {
-    expect(Object.keys(action.inputs).sort()).toEqual(healthGateInputs.map((spec) => spec.name).sort());
-    for (const spec of healthGateInputs) {
-      expect([spec.name, action.inputs[spec.name]]).toEqual([
-        spec.name,
-        { description: spec.description, required: spec.required ?? false, ...(spec.default ? { default: spec.default } : {}) },
-      ]);
-    }
-  });
-
-  test('declares the outputs and runs the bundle on node24', () => {
-    expect(Object.keys(action.outputs)).toEqual(['healthy', 'attempts', 'elapsed-ms', 'last-status']);
-    expect(action.runs).toEqual({ using: 'node24', main: '../dist/health-gate/index.js' });
-  });
-});
 
 describe('readHealthGateInputs', () => {
   test('defaults: status 200, 1s interval, 5s attempts, 120s deadline, 3 in a row, no soak, no SSH', () => {

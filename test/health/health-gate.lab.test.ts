@@ -1,6 +1,6 @@
 import { readHealthGateInputs } from '../../src/health/health-gate-inputs.js';
 import { runHealthGate } from '../../src/health/health-gate.js';
-import { GateFailure } from '../../src/health/gate-failure.js';
+import { ActionFailure } from '../../src/runner/action-failure.js';
 import { Inputs } from '../../src/inputs/inputs.js';
 import { RecordingLog } from '../../src/log/recording-log.js';
 import type { Outputs } from '../../src/runner/run-action.js';
@@ -34,11 +34,11 @@ async function gate(values: Record<string, string>) {
     };
   };
   let outputs: Outputs;
-  let error: GateFailure | undefined;
+  let error: ActionFailure | undefined;
   try {
     outputs = await runHealthGate(config, { log, summary: new SummaryBuffer() }, { connect });
   } catch (caught) {
-    error = caught as GateFailure;
+    error = caught as ActionFailure;
     outputs = error.outputs;
   }
   return { outputs, error, log, traffic };
@@ -101,6 +101,19 @@ describe('container mode', () => {
     expect(run.error).toBeUndefined();
     expect(run.outputs).toMatchObject({ healthy: true, attempts: 3, 'last-status': 'running' });
     expect(run.log.lines).toContainEqual(expect.stringMatching(/^attempt 3 \(3\/3\): running in \d+ms$/));
+  });
+
+  it('waits for a Docker healthcheck to say healthy', async () => {
+    const name = `${app}-checked`;
+    runLabContainer(app, `${lab.images.webhook}:v1`, [
+      '--name', name, '-e', 'BOT_TOKEN=unused',
+      '--health-cmd', 'wget -q -O /dev/null http://127.0.0.1:8080/health', '--health-interval', '1s', '--health-start-period', '5s',
+    ]);
+    const run = await gate({ ...labSshInputs(), ...fast, container: name });
+    expect(run.error).toBeUndefined();
+    expect(run.outputs).toMatchObject({ healthy: true, 'last-status': 'healthy' });
+    // Docker reports `starting` until its first check passes: the gate must have waited through it.
+    expect(run.log.lines).toContainEqual(expect.stringMatching(/^attempt 1: starting in \d+ms - healthcheck is starting$/));
   });
 
   it('fails for a broken polling bot in a restart loop', async () => {

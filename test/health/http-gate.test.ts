@@ -1,5 +1,5 @@
 import type { GateSettings } from '../../src/health/gate.js';
-import { GateFailure } from '../../src/health/gate-failure.js';
+import { ActionFailure } from '../../src/runner/action-failure.js';
 import type { HealthGateConfig } from '../../src/health/health-gate-inputs.js';
 import { runHealthGate } from '../../src/health/health-gate.js';
 import { parseJsonConditions } from '../../src/health/json-conditions.js';
@@ -27,7 +27,7 @@ async function gate(target: HealthGateConfig) {
   const started = Date.now();
   const outcome = await runHealthGate(target, { log, summary }).then(
     (outputs) => ({ outputs, error: undefined }),
-    (error: unknown) => ({ outputs: (error as GateFailure).outputs, error: error as GateFailure }),
+    (error: unknown) => ({ outputs: (error as ActionFailure).outputs, error: error as ActionFailure }),
   );
   const attemptLines = log.lines.filter((line) => /^(soak )?attempt \d+/.test(line));
   return { ...outcome, log, summary, attemptLines, wallMs: Date.now() - started };
@@ -60,7 +60,7 @@ test('an app that becomes healthy after a while passes once three attempts in a 
 test('an app that never gets healthy fails within the deadline with one sentence naming status and body', async () => {
   server = await startServer((_req, res) => json(res, 503, { status: 'starting', detail: 'waiting for postgres' }));
   const run = await gate(config(server, {}, { deadlineMs: 1500 }));
-  expect(run.error).toBeInstanceOf(GateFailure);
+  expect(run.error).toBeInstanceOf(ActionFailure);
   expect(run.wallMs).toBeLessThan(1500 + 500);
   expect(run.outputs).toMatchObject({ healthy: false, attempts: 8, 'last-status': '503' });
   expect(run.error?.message).toBe(

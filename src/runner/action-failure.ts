@@ -1,0 +1,15 @@
+import type { Outputs } from './run-action.js';
+
+/**
+ * A failed step whose outputs still matter to later steps (`if: failure()` rollbacks,
+ * notifications): runAction sets them, then fails the step with `message`.
+ */
+export class ActionFailure extends Error {
+  override readonly name = 'ActionFailure';
+  constructor(
+    message: string,
+    readonly outputs: Outputs,
+  ) {
+    super(message);
+  }
+}
