@@ -20,7 +20,7 @@ remove_lab_containers() {
     docker ps -aq --filter "label=$LAB_TEST_LABEL"
     for id in $(docker ps -aq --filter label=com.docker.compose.project.working_dir); do
       workdir=$(docker inspect -f '{{index .Config.Labels "com.docker.compose.project.working_dir"}}' "$id")
-      case "$workdir" in "$LAB_APP_ROOT"/* | "$LAB_REPO"/*) echo "$id" ;; esac
+      case "$workdir" in "$LAB_APP_ROOT"/* | "$LAB_APP_ROOT_V1"/* | "$LAB_REPO"/*) echo "$id" ;; esac
     done
   )
   [ "${#ids[@]}" -gt 0 ] || return 0

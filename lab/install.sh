@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the droplet lab and the tests need on a fresh Debian bookworm machine (as root).
-# Idempotent: packages already present are left alone.
+# Idempotent: packages already present are left alone. Also unpacks compose v1 (lab/compose-v1.sh).
 set -euo pipefail
 
 export DEBIAN_FRONTEND=noninteractive
@@ -46,3 +46,7 @@ fi
 if [ "$need_compose" = 1 ]; then
   apt-get install -y -q --no-install-recommends -t trixie docker-compose
 fi
+
+# compose v1 for the deploy-v1 account: bookworm's docker-compose 1.29 conflicts by name with the
+# v2 package above, so it is unpacked into /opt/compose-v1 instead (its Python deps are installed).
+bash "$(dirname "${BASH_SOURCE[0]}")/compose-v1.sh"

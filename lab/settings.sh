@@ -12,6 +12,15 @@ LAB_KEY_PASSPHRASE='correct horse battery staple'
 # Where tests put app dirs: deploy owns it, while /opt (the product's default) stays root's.
 LAB_APP_ROOT=/srv/bot-deploy-lab
 
+# A second account whose SSH sessions only have compose v1 (docker-compose 1.29, unpacked from
+# bookworm's package by lab/compose-v1.sh): `docker compose` fails there, as on an older droplet.
+LAB_USER_V1=deploy-v1
+LAB_APP_ROOT_V1=/srv/bot-deploy-lab-v1
+LAB_COMPOSE_V1_DIR=/opt/compose-v1
+LAB_COMPOSE_V1_PACKAGE=1.29.2-3
+# deploy-v1's PATH in SSH sessions (sshd SetEnv): the v1 docker-compose and the plugin-less docker first.
+LAB_PATH_V1=$LAB_COMPOSE_V1_DIR/bin:/usr/local/bin:/usr/bin:/bin
+
 LAB_REGISTRY=127.0.0.1:5000
 LAB_REGISTRY_USER=ci
 LAB_REGISTRY_PASSWORD=lab-registry-secret

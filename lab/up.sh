@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Brings up the droplet lab on 127.0.0.1: dockerd, sshd (:2222, user deploy), a private registry
+# Brings up the droplet lab on 127.0.0.1: dockerd, sshd (:2222, users deploy and deploy-v1), a private registry
 # (:5000), nginx (:8080), PostgreSQL 15 (:5433), moto S3 (:9000) and the sample bot images.
 # State lives in <repo>/.lab. Idempotent and quick when everything already runs; concurrent runs
 # queue on .lab/up.lock. Needs root and the packages from lab/install.sh. See lab/README.md.
@@ -59,23 +59,31 @@ up_keys() {
   chmod 0644 "$keys"/*.pub
 }
 
-up_deploy_user() {
-  id "$LAB_USER" >/dev/null 2>&1 || useradd -m -s /bin/bash "$LAB_USER"
+# key_only_user USER KEY...: a bash account in the docker group that logs in with exactly these
+# public keys (.lab/keys/KEY.pub) and no password.
+key_only_user() {
+  local user=$1
+  shift
+  id "$user" >/dev/null 2>&1 || useradd -m -s /bin/bash "$user"
   # useradd leaves the account locked ('!'), and sshd refuses locked accounts even for keys.
-  [ "$(getent shadow "$LAB_USER" | cut -d: -f2)" = '*' ] || usermod -p '*' "$LAB_USER"
-  id -nG "$LAB_USER" | grep -qw docker || usermod -aG docker "$LAB_USER"
+  [ "$(getent shadow "$user" | cut -d: -f2)" = '*' ] || usermod -p '*' "$user"
+  [ "$(getent passwd "$user" | cut -d: -f7)" = /bin/bash ] || usermod -s /bin/bash "$user"
+  id -nG "$user" | grep -qw docker || usermod -aG docker "$user"
 
   local home ssh_dir
-  home=$(getent passwd "$LAB_USER" | cut -d: -f6)
+  home=$(getent passwd "$user" | cut -d: -f6)
   ssh_dir=$home/.ssh
-  install -d -m 0700 -o "$LAB_USER" -g "$LAB_USER" "$ssh_dir"
+  install -d -m 0700 -o "$user" -g "$user" "$ssh_dir"
   local pub
-  for pub in id_ed25519 id_rsa id_ecdsa id_rsa_pem id_ed25519_enc; do
+  for pub in "$@"; do
     cat "$LAB/keys/$pub.pub"
   done | write_if_changed "$ssh_dir/authorized_keys" || true
-  chown "$LAB_USER:$LAB_USER" "$ssh_dir/authorized_keys"
+  chown "$user:$user" "$ssh_dir/authorized_keys"
   chmod 0600 "$ssh_dir/authorized_keys"
+}
 
+up_deploy_user() {
+  key_only_user "$LAB_USER" id_ed25519 id_rsa id_ecdsa id_rsa_pem id_ed25519_enc
   install -d -m 0755 -o "$LAB_USER" -g "$LAB_USER" "$LAB_APP_ROOT"
   # The product's default app dir must be out of deploy's reach, as on a fresh droplet.
   if runuser -u "$LAB_USER" -- test -w /opt; then
@@ -98,6 +106,29 @@ SUDO
   fi
 }
 
+# deploy-v1: like deploy (ed25519 key only, no sudo), but its SSH sessions get LAB_PATH_V1 from
+# sshd (SetEnv), so docker-compose is v1 1.29 and `docker compose` fails (lab/compose-v1.sh).
+up_deploy_v1_user() {
+  if [ ! -x "$LAB_COMPOSE_V1_DIR/bin/docker-compose" ] || [ ! -x "$LAB_COMPOSE_V1_DIR/bin/docker" ] \
+     || [ "$(cat "$LAB_COMPOSE_V1_DIR/.package" 2>/dev/null)" != "docker-compose=$LAB_COMPOSE_V1_PACKAGE" ]; then
+    say "compose v1 is missing from $LAB_COMPOSE_V1_DIR: running lab/compose-v1.sh"
+    bash "$here/compose-v1.sh" 9>&-
+  fi
+  key_only_user "$LAB_USER_V1" id_ed25519
+  install -d -m 0755 -o "$LAB_USER_V1" -g "$LAB_USER_V1" "$LAB_APP_ROOT_V1"
+  # A login shell (ssh -t, to look around) reads /etc/profile, which resets PATH; this puts v1 back.
+  local profile
+  profile=$(getent passwd "$LAB_USER_V1" | cut -d: -f6)/.bash_profile
+  write_if_changed "$profile" <<PROFILE || true
+# lab/up.sh writes this file: $LAB_USER_V1 only has compose v1 (lab/compose-v1.sh).
+[ -f ~/.profile ] && . ~/.profile
+PATH=$LAB_PATH_V1
+export PATH
+PROFILE
+  chown "$LAB_USER_V1:$LAB_USER_V1" "$profile"
+  chmod 0644 "$profile"
+}
+
 up_sshd() {
   local dir=$LAB/sshd
   install -d -m 0755 "$dir"
@@ -113,7 +144,7 @@ ListenAddress $LAB_HOST
 HostKey $dir/ssh_host_ed25519_key
 HostKey $dir/ssh_host_rsa_key
 PidFile $dir/sshd.pid
-AllowUsers $LAB_USER
+AllowUsers $LAB_USER $LAB_USER_V1
 PubkeyAuthentication yes
 PasswordAuthentication no
 KbdInteractiveAuthentication no
@@ -126,6 +157,12 @@ MaxSessions 30
 MaxStartups 30:30:60
 Subsystem sftp internal-sftp
 LogLevel VERBOSE
+
+# deploy-v1 only has compose v1: sshd sets PATH for its sessions, so the suite's exec sessions get
+# it whatever the shell reads at startup (a non-interactive bash returns early from Debian's
+# ~/.bashrc). Login shells reset it in /etc/profile; ~deploy-v1/.bash_profile sets it again.
+Match User $LAB_USER_V1
+  SetEnv PATH=$LAB_PATH_V1
 CONF
   chmod 0644 "$dir/sshd_config"
   /usr/sbin/sshd -t -f "$dir/sshd_config" 2>"$dir/sshd-check.log" || die_with_log "sshd rejects its config" "$dir/sshd-check.log"
@@ -292,6 +329,7 @@ open_path_to_lab
 start_s3
 up_keys
 up_deploy_user
+up_deploy_v1_user
 up_dockerd
 up_sshd
 up_registry
@@ -299,4 +337,4 @@ up_nginx
 up_postgres
 wait_ready "moto S3" 60 "$LAB/moto.log" "$LAB/moto.pid" s3_answers
 bash "$here/images/build.sh"
-say "up in $((SECONDS - started))s: ssh deploy@$LAB_HOST:$LAB_SSH_PORT, registry $LAB_REGISTRY, nginx :$LAB_NGINX_PORT, postgres :$LAB_PG_PORT, s3 :$LAB_S3_PORT"
+say "up in $((SECONDS - started))s: ssh deploy@$LAB_HOST:$LAB_SSH_PORT (and $LAB_USER_V1: compose v1), registry $LAB_REGISTRY, nginx :$LAB_NGINX_PORT, postgres :$LAB_PG_PORT, s3 :$LAB_S3_PORT"

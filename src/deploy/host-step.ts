@@ -18,8 +18,12 @@ export async function runStep(session: SshSession, what: string, commandLine: st
     throw new StepError(`${what} on ${session.host} did not finish within the command timeout and was stopped.`, result.code);
   }
   if (result.code !== 0) {
-    const reason = result.stderr.trim().split('\n').pop() || result.stdout.trim().split('\n').pop() || 'no output';
-    throw new StepError(`${what} failed on ${session.host} with exit code ${result.code}: ${reason}`, result.code);
+    // A streamed step's output is already in the log, and its last line is often progress noise
+    // (compose's "Network ... Created", v1's bare exit code); a quiet step's last error line is the reason.
+    const reason = options.stream === false ? `: ${lastLine(result.stderr) || lastLine(result.stdout) || 'no output'}` : '; its output is above';
+    throw new StepError(`${what} failed on ${session.host} with exit code ${result.code}${reason}.`, result.code);
   }
   return result;
 }
+
+const lastLine = (text: string): string => text.trim().split('\n').pop()?.trim().replace(/\.$/, '') ?? '';

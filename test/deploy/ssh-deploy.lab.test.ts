@@ -115,7 +115,7 @@ describe('ssh-deploy against the lab (webhook bot, recreate)', () => {
     const run = await deploy({ version: 'v2', service: 'bot', 'pre-deploy': 'echo migrating; exit 7' });
     expect(run.code).toBe(1);
     expect(run.log).toContain('migrating');
-    expect(run.log).toMatch(/::error::The pre-deploy command failed on 127\.0\.0\.1 with exit code 7/);
+    expect(run.log).toMatch(/::error::The pre-deploy command failed on 127\.0\.0\.1 with exit code 7; its output is above\.$/m);
     expect(readlinkSync(`${appDir}/current`)).toBe('releases/v1');
     expect(await waitForVersion(port, 'v1')).toContain('"version":"v1"');
     const last = JSON.parse(readFileSync(`${appDir}/deploys.log`, 'utf8').trim().split('\n').pop() ?? '{}');

@@ -50,7 +50,7 @@ afterAll(() => {
   rmSync(scratch, { recursive: true, force: true });
 });
 
-function sshArgs(key: string, knownHosts: string, extra: string[], command: string): string[] {
+function sshArgs(key: string, knownHosts: string, extra: string[], command: string, user: string = lab.user): string[] {
   return [
     '-F', '/dev/null',
     '-i', key,
@@ -61,13 +61,16 @@ function sshArgs(key: string, knownHosts: string, extra: string[], command: stri
     '-o', 'ConnectTimeout=10',
     '-p', String(lab.sshPort),
     ...extra,
-    `${lab.user}@${lab.host}`,
+    `${user}@${lab.host}`,
     command,
   ];
 }
 
-function sshAsDeploy(command: string, options: { key?: string; input?: string; extra?: string[] } = {}): Promise<RunResult> {
-  const args = sshArgs(options.key ?? lab.keys.ed25519, knownHostsFile, ['-o', 'BatchMode=yes', ...(options.extra ?? [])], command);
+function sshAsDeploy(
+  command: string,
+  options: { key?: string; input?: string; extra?: string[]; user?: string } = {},
+): Promise<RunResult> {
+  const args = sshArgs(options.key ?? lab.keys.ed25519, knownHostsFile, ['-o', 'BatchMode=yes', ...(options.extra ?? [])], command, options.user);
   return run('ssh', args, options.input === undefined ? {} : { input: options.input });
 }
 
@@ -214,6 +217,45 @@ describe('lab sshd and the deploy user', () => {
     expect(compose.code).toBe(0);
     expect(compose.stdout).toMatch(/Docker Compose version v?2\./);
     expect((await sshAsDeploy('docker ps -q')).code).toBe(0);
+  });
+});
+
+describe('lab compose v1 account (deploy-v1)', () => {
+  const asV1 = (command: string, key: string = lab.keys.ed25519): Promise<RunResult> =>
+    sshAsDeploy(command, { key, user: lab.userV1 });
+
+  test('the ed25519 key logs in as deploy-v1, who is in the docker group; other lab keys are refused', async () => {
+    const result = await asV1('id');
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(new RegExp(`^uid=\\d+\\(${lab.userV1}\\)`));
+    expect(result.stdout).toMatch(/groups=.*\(docker\)/);
+    expect((await asV1('docker ps -q')).code).toBe(0);
+
+    const rsa = await asV1('id', lab.keys.rsa);
+    expect(rsa.code).toBe(255);
+    expect(rsa.stderr).toMatch(/Permission denied \(publickey\)/);
+  });
+
+  test('deploy-v1 has docker-compose 1.29 under Debian python, and `docker compose` fails', async () => {
+    const v1 = await asV1('command -v docker-compose && docker-compose version');
+    expect(v1.code).toBe(0);
+    expect(v1.stdout).toContain(`${lab.composeV1Dir}/bin/docker-compose`);
+    expect(v1.stdout).toMatch(/^docker-compose version 1\.29\.\d+/m);
+    expect(v1.stdout).toMatch(/^CPython version: 3\./m);
+
+    const v2 = await asV1('docker compose version');
+    expect(v2.code).toBe(1);
+    expect(v2.stdout).toBe('');
+    expect(v2.stderr).toContain("docker: 'compose' is not a docker command.");
+    // Also inside a nested sh, which is how the suite runs its scripts.
+    expect((await asV1("sh -c 'docker compose version'")).code).toBe(1);
+  });
+
+  test('deploy-v1 can write its app root, but not /opt and not deploy\'s app root', async () => {
+    const probe = (path: string): string => `test -w ${path} && echo writable || echo read-only`;
+    const result = await asV1([probe(lab.appRootV1), probe('/opt'), probe(lab.appRoot)].join('; '));
+    expect(result.stdout.trim().split('\n')).toEqual(['writable', 'read-only', 'read-only']);
   });
 });
 

@@ -43,6 +43,16 @@ export const lab = {
   },
   /** Owned by deploy: app dirs go below it (the product's default /opt/<app> is not writable by deploy). */
   appRoot: '/srv/bot-deploy-lab',
+  /**
+   * A second account that only has compose v1: its SSH sessions find docker-compose 1.29 (unpacked by
+   * lab/compose-v1.sh into composeV1Dir) and a docker whose `docker compose` fails. Logs in with
+   * `keys.ed25519` only; no sudo.
+   */
+  userV1: 'deploy-v1',
+  /** Owned by deploy-v1: its app dirs go below it. */
+  appRootV1: '/srv/bot-deploy-lab-v1',
+  /** docker-compose v1 (bookworm's 1.29.2 package, unpacked); `bin/` comes first on deploy-v1's PATH. */
+  composeV1Dir: '/opt/compose-v1',
   /** Containers a test starts itself should carry this label (any value): lab/down.sh removes them. */
   containerLabel: 'dev.bot-deploy.lab',
   postgres: { port: 5433, user: 'postgres', password: 'lab-pg-secret' },

@@ -2,12 +2,12 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { lab, labKnownHosts, readLabFile } from '../lab/lab.js';
 
-/** The SSH inputs every action needs to reach the lab host as `deploy`. */
-export function labSshInputs(key: string = lab.keys.ed25519): Record<string, string> {
+/** The SSH inputs every action needs to reach the lab host as `deploy` (or `user`, e.g. `lab.userV1`). */
+export function labSshInputs(key: string = lab.keys.ed25519, user: string = lab.user): Record<string, string> {
   return {
     host: lab.host,
     port: String(lab.sshPort),
-    user: lab.user,
+    user,
     'private-key': readLabFile(key),
     'known-hosts': labKnownHosts(),
   };
