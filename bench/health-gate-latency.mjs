@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { systemClock } from '../lib/health/clock.js';
 import { runGate } from '../lib/health/gate.js';
 import { httpProbe } from '../lib/health/http-probe.js';
+import { median, percentile, printTable } from './table.mjs';
 
 const RUNS = 10;
 const INTERVAL_MS = 1000;
@@ -48,11 +49,7 @@ async function curlRetryWaiter(app) {
   await promisify(execFile)('curl', ['-fsS', '-o', '/dev/null', '--retry', '24', '--retry-delay', '5', '--retry-connrefused', app.url]);
 }
 
-const stats = (samples) => {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-  return { min: sorted[0], median: at(0.5), p90: at(0.9), max: sorted.at(-1) };
-};
+const stats = (samples) => ({ min: Math.min(...samples), median: median(samples), p90: percentile(samples, 0.9), max: Math.max(...samples) });
 
 const app = await startApp();
 const rows = [];
@@ -73,10 +70,12 @@ try {
   await app.close();
 }
 
-const ms = (value) => `${Math.round(value)} ms`.padStart(9);
-console.log(`Latency from app healthy to wait over, ${RUNS} runs each, startup uniform in ${STARTUP_MS[0]}-${STARTUP_MS[1]} ms\n`);
-console.log(`${'waiter'.padEnd(46)} ${'min'.padStart(9)} ${'median'.padStart(9)} ${'p90'.padStart(9)} ${'max'.padStart(9)}`);
-for (const [name, s, how] of rows) console.log(`${name.padEnd(46)} ${ms(s.min)} ${ms(s.median)} ${ms(s.p90)} ${ms(s.max)}  (${how})`);
+const ms = (value) => String(Math.round(value));
+printTable(
+  `Latency from "app answers healthy" to "wait over" (${RUNS} runs each, app startup uniform in ${STARTUP_MS[0]}-${STARTUP_MS[1]} ms)`,
+  ['waiter', 'min ms', 'median ms', 'p90 ms', 'max ms', 'how'],
+  rows.map(([name, s, how]) => [name, ms(s.min), ms(s.median), ms(s.p90), ms(s.max), how]),
+);
 const goal = rows[0][1].max <= INTERVAL_MS + 100;
 console.log(`\nthreshold 1 goal (max <= interval + 100 ms = ${INTERVAL_MS + 100} ms): ${goal ? 'met' : 'NOT met'}`);
 process.exitCode = goal ? 0 : 1;

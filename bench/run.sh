@@ -4,6 +4,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/opt/node24/bin:$PATH"
 bash lab/up.sh
+# The latency benchmark drives the compiled gate in lib/.
+node node_modules/typescript/bin/tsc -p tsconfig.build.json
 node bench/cold-start.mjs
 node bench/deploy-ssh-cost.mjs
 node bench/health-gate-latency.mjs
