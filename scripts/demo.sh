@@ -22,13 +22,13 @@ known_hosts="[127.0.0.1]:2222 $(cut -d' ' -f1,2 "$lab/sshd/ssh_host_ed25519_key.
 as_runner_shows() {
   sed -u -e '/^::add-mask::/d' -e '/^::debug::/d' -e '/^::endgroup::/d' \
     -e 's/^::group::/  > /' -e 's/^::error::/Error: /' -e 's/^::warning::/Warning: /'
-  return "${PIPESTATUS[0]}"
 }
 
 run_action() {
-  local action=$1 status=0; shift
+  local action=$1 status=0 defaults; shift
+  mapfile -d '' defaults < <(node scripts/action-defaults.mjs "$action")
   : > "$work/output"; : > "$work/summary"
-  env GITHUB_OUTPUT="$work/output" GITHUB_STEP_SUMMARY="$work/summary" GITHUB_ACTIONS=true \
+  env "${defaults[@]}" GITHUB_OUTPUT="$work/output" GITHUB_STEP_SUMMARY="$work/summary" GITHUB_ACTIONS=true \
     GITHUB_ACTOR="$(id -un)" GITHUB_REPOSITORY=acme/demo-bot GITHUB_RUN_ID="$RANDOM" \
     GITHUB_SHA="$(git rev-parse HEAD 2>/dev/null || echo 0000000)" GITHUB_WORKSPACE="$root" \
     INPUT_HOST=127.0.0.1 INPUT_PORT=2222 INPUT_USER=deploy \
@@ -53,15 +53,19 @@ gate() {
 version == $1" INPUT_SUCCESS-THRESHOLD=2 INPUT_INTERVAL=500ms "INPUT_DEADLINE=${2:-60s}"
 }
 
-deploy v1 && gate v1
-deploy v2 && gate v2
-# A release that never becomes healthy: the gate fails it, and the pipeline rolls back.
+# The story a bot repo's pipeline tells: v1, then v2, then a release that never becomes healthy,
+# which the gate fails and the pipeline rolls back. Any other outcome fails the demo.
+deploy v1
+gate v1
+deploy v2
+gate v2
 deploy broken
-if ! gate broken 5s; then
-  echo; echo "=== the gate failed: rolling back"
-  run_action ssh-deploy INPUT_APP=$app "INPUT_APP-DIR=$app_dir" INPUT_ROLLBACK=true
-  gate v2
+if gate broken 5s; then
+  echo "demo: the gate passed a broken release" >&2; exit 1
 fi
+echo; echo "=== the gate failed: rolling back"
+run_action ssh-deploy INPUT_APP=$app "INPUT_APP-DIR=$app_dir" INPUT_ROLLBACK=true
+gate v2
 
 echo; echo "=== what is on the host now"
 ls -l "$app_dir" "$app_dir/releases"

@@ -17,6 +17,9 @@ fi
 export PATH="/opt/node24/bin:$PATH"
 node --version
 
-if [ ! -d node_modules ] || ! diff -q package-lock.json node_modules/.package-lock.json >/dev/null 2>&1; then
+# npm ci wipes node_modules: only when the lockfile changed since the last install here.
+lock_sum=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [ "$(cat node_modules/.bot-deploy-lock.sha256 2>/dev/null)" != "$lock_sum" ]; then
   npm ci --no-audit --no-fund
+  echo "$lock_sum" > node_modules/.bot-deploy-lock.sha256
 fi

@@ -7,7 +7,7 @@ import type { Log } from '../log/log.js';
 import { readSshTargets, sshInputs } from '../ssh/ssh-inputs.js';
 import type { ConnectOptions } from '../ssh/types.js';
 import { validateApp, validateAppDir, validateImage, validateVersion } from './names.js';
-import { dotenvValues } from './release-files.js';
+import { composeServices, dotenvValues } from './release-files.js';
 import { DEFAULT_LOCK_TIMING } from './deploy-lock.js';
 
 export const STRATEGIES = ['recreate', 'stop-first', 'none'] as const;
@@ -34,6 +34,8 @@ export interface DeployConfig {
   version: string;
   image: string;
   composeFiles: ComposeSource[];
+  /** The compose files' services, parsed before anything connects (a broken file harms nothing). */
+  services: string[];
   env: string;
   registry?: RegistryLogin;
   preDeploy: string;
@@ -82,13 +84,21 @@ export function readDeployConfig(inputs: Inputs, log: Log, workspace: string): D
   const preDeploy = inputs.optional('pre-deploy');
   const service = inputs.optional('service');
   if (preDeploy && !service) throw new InputError('Input `pre-deploy` needs `service`: the compose service whose image runs the command.');
+  const composeFiles = rollback ? [] : readComposeFiles(inputs.list('compose-file'), workspace);
+  const lockStaleMs = inputs.durationMs('lock-stale-after', `${DEFAULT_LOCK_TIMING.staleMs}ms`);
+  if (lockStaleMs < 3 * DEFAULT_LOCK_TIMING.heartbeatMs) {
+    throw new InputError(
+      `Input \`lock-stale-after\` must be at least ${(3 * DEFAULT_LOCK_TIMING.heartbeatMs) / 1000}s: holders refresh the lock every ${DEFAULT_LOCK_TIMING.heartbeatMs / 1000}s, and a shorter limit would take a live deploy's lock.`,
+    );
+  }
   const config: DeployConfig = {
     targets: readSshTargets(inputs, log),
     app,
     appDir,
     version,
     image: validateImage(inputs.optional('image')),
-    composeFiles: rollback ? [] : readComposeFiles(inputs.list('compose-file'), workspace),
+    composeFiles,
+    services: composeFiles.length > 0 ? composeServices(composeFiles) : [],
     env,
     preDeploy,
     service,
@@ -96,7 +106,7 @@ export function readDeployConfig(inputs: Inputs, log: Log, workspace: string): D
     keepReleases: inputs.integer('keep-releases', 5, 1),
     rollback,
     lockTimeoutMs: inputs.durationMs('lock-timeout', '10m'),
-    lockStaleMs: inputs.durationMs('lock-stale-after', `${DEFAULT_LOCK_TIMING.staleMs}ms`),
+    lockStaleMs,
     ...(registry ? { registry } : {}),
   };
   return config;

@@ -3,6 +3,7 @@ import { formatDuration } from '../inputs/duration.js';
 import type { Log } from '../log/log.js';
 import { acquireLock, LOCK_HELD_EXIT, refreshLock, releaseLock } from '../host/lock-commands.js';
 import type { SshSession } from '../ssh/types.js';
+import { lastLine } from './host-step.js';
 
 export interface LockOptions {
   lockFile: string;
@@ -24,6 +25,8 @@ export class DeployLockError extends Error {
 }
 
 export interface HeldLock {
+  /** Throws when another deploy took the lock over (this one stalled past the stale limit). */
+  assertHeld(): void;
   release(): Promise<void>;
 }
 
@@ -64,10 +67,12 @@ export async function takeDeployLock(session: SshSession, options: LockOptions, 
     await sleep(Math.min(options.pollMs, options.timeoutMs - waited));
   }
 
+  let released = false;
+  let lost = false;
   const heartbeat = setInterval(() => {
     session.exec(refreshLock(options.lockFile, token), { stream: false }).then(
       (refreshed) => {
-        if (refreshed.stdout.includes('lost')) log.warning(`The deploy lock on ${session.host} was taken by another deploy.`);
+        if (!released && refreshed.stdout.includes('lost')) lost = true;
       },
       () => undefined,
     );
@@ -75,7 +80,15 @@ export async function takeDeployLock(session: SshSession, options: LockOptions, 
   heartbeat.unref();
 
   return {
+    assertHeld() {
+      if (lost) {
+        throw new DeployLockError(
+          `Another deploy took over the deploy lock on ${session.host} while this one stalled, so this one stopped before changing what runs; re-run it when the other has finished.`,
+        );
+      }
+    },
     async release() {
+      released = true;
       clearInterval(heartbeat);
       await session.exec(releaseLock(options.lockFile, token), { stream: false });
     },
@@ -93,5 +106,4 @@ function describeHolder(line: string): string {
   }
 }
 
-const lastLine = (text: string): string => text.trim().split('\n').pop() ?? '';
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

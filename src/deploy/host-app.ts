@@ -1,3 +1,4 @@
+import type { DeployState } from './deploy-state.js';
 import type { ReleaseRecord } from './release-files.js';
 
 /** What a host's app folder holds, as read by `inspectApp` in one round trip. */
@@ -8,13 +9,6 @@ export interface HostApp {
   releases: Array<{ version: string; record?: Partial<ReleaseRecord> }>;
 }
 
-/** state.json: the active release, the one before it, and (under blue-green) the active color. */
-export interface DeployState {
-  active?: string;
-  previous?: string;
-  color?: 'blue' | 'green';
-  updated?: string;
-}
 
 export function parseHostApp(stdout: string): HostApp {
   const sections = new Map<string, string[]>();

@@ -26,4 +26,5 @@ export async function runStep(session: SshSession, what: string, commandLine: st
   return result;
 }
 
-const lastLine = (text: string): string => text.trim().split('\n').pop()?.trim().replace(/\.$/, '') ?? '';
+/** The last non-empty line of a command's output, without a final period (it ends our sentence). */
+export const lastLine = (text: string): string => text.trim().split('\n').pop()?.trim().replace(/\.$/, '') ?? '';

@@ -6,6 +6,8 @@ export interface ReleaseLayout {
   deployLog: string;
   state: string;
   lock: string;
+  /** A deploy's private Docker client config while it is logged in to the registry. */
+  dockerConfig: string;
   releaseDir(version: string): string;
 }
 
@@ -17,6 +19,7 @@ export function releaseLayout(appDir: string): ReleaseLayout {
     deployLog: `${appDir}/deploys.log`,
     state: `${appDir}/state.json`,
     lock: `${appDir}/.lock`,
+    dockerConfig: `${appDir}/.docker-auth`,
     releaseDir: (version) => `${appDir}/releases/${version}`,
   };
 }

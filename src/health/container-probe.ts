@@ -7,15 +7,26 @@ import { errorResult, type Probe, type ProbeResult } from './probe.js';
 /**
  * Checks a container (or every container of a compose service) on the host with `docker inspect`.
  * It remembers what it saw last, so a restart between two attempts fails the second one.
+ * The command is bounded by the attempt's own timeout (not the connection's command-timeout), so a
+ * hung `docker inspect` is killed on the host with its attempt instead of holding an SSH channel:
+ * sshd allows only a few per connection (MaxSessions, 10 by default).
  */
 export function containerProbe(session: SshSession, target: ContainerTarget, labelPrefix = ''): Probe {
   const line = inspectContainers(target);
   let previous = new Map<string, ContainerSnapshot>();
+  const running = new Set<Promise<void>>();
   return {
     label: `${labelPrefix}${describeContainerTarget(target)}`,
-    async check(signal: AbortSignal): Promise<ProbeResult> {
+    async check(signal: AbortSignal, timeoutMs: number): Promise<ProbeResult> {
       try {
-        const result = await abortable(session.exec(line, { stream: false }), signal);
+        signal.throwIfAborted();
+        // 0 would mean "no limit" to exec: an attempt always gets at least a millisecond.
+        const exec = session.exec(line, { stream: false, timeoutMs: Math.max(1, Math.ceil(timeoutMs)) });
+        const done = (): void => void running.delete(settled);
+        const settled: Promise<void> = exec.then(done, done);
+        running.add(settled);
+        const result = await abortable(exec, signal);
+        if (result.timedOut) return { ok: false, status: 'timeout', reason: 'no answer within attempt-timeout' };
         if (result.code === NO_CONTAINER_EXIT && target.kind === 'compose') {
           return { ok: false, status: 'missing', reason: `no container has the labels of ${describeContainerTarget(target)}` };
         }
@@ -30,6 +41,9 @@ export function containerProbe(session: SshSession, target: ContainerTarget, lab
       } catch (error) {
         return errorResult(error, signal);
       }
+    },
+    async settle(): Promise<void> {
+      await Promise.all(running);
     },
   };
 }

@@ -8,7 +8,7 @@ export interface GateSettings {
   /** How long the gate waits for `successThreshold` consecutive passes. */
   deadlineMs: number;
   successThreshold: number;
-  /** After passing, keep checking this long; 0 skips the soak. */
+  /** After passing, keep checking this long; 0 skips the soak, any other length makes at least one soak attempt. */
   soakMs: number;
   /** The share of soak attempts allowed to fail (0 = none). */
   maxFailureRatio: number;
@@ -97,7 +97,8 @@ export async function runGate(probes: Probe[], settings: GateSettings, hooks: Ga
 
   const soakEnd = passedAt + settings.soakMs;
   const soak = { attempts: 0, failures: 0 };
-  while (next <= soakEnd) {
+  // A soak shorter than the interval (the inputs refuse one) still checks once: asked for, it never passes unchecked.
+  while (soak.attempts === 0 || next <= soakEnd) {
     const report = await attempt('soak', settings.attemptTimeoutMs);
     soak.attempts += 1;
     if (!report.ok) soak.failures += 1;
@@ -105,7 +106,7 @@ export async function runGate(probes: Probe[], settings: GateSettings, hooks: Ga
     const remaining = next <= soakEnd ? Math.floor((soakEnd - next) / settings.intervalMs) + 1 : 0;
     if (soak.failures / (soak.attempts + remaining) > settings.maxFailureRatio) break;
   }
-  const healthy = soak.attempts === 0 || soak.failures / soak.attempts <= settings.maxFailureRatio;
+  const healthy = soak.failures / soak.attempts <= settings.maxFailureRatio;
   return result({ healthy, passedAtMs, soak, ...(healthy ? {} : { failure: 'soak' as const }) });
 }
 
@@ -120,7 +121,7 @@ async function probeAll(probes: Probe[], timeoutMs: number, clock: Clock): Promi
     return await Promise.all(
       probes.map(async (probe) => {
         const started = clock.now();
-        const outcome = await probe.check(timeout.signal);
+        const outcome = await probe.check(timeout.signal, timeoutMs);
         return { ...outcome, label: probe.label, ms: clock.now() - started };
       }),
     );

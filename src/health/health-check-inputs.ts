@@ -1,3 +1,4 @@
+import { formatDuration } from '../inputs/duration.js';
 import { InputError } from '../inputs/input-error.js';
 import type { InputSpec } from '../inputs/input-spec.js';
 import { splitList, type Inputs } from '../inputs/inputs.js';
@@ -29,7 +30,11 @@ export const healthCheckInputs: InputSpec[] = [
   { name: 'attempt-timeout', default: '5s', description: 'How long one attempt may take before it counts as failed.' },
   { name: 'deadline', default: '120s', description: 'How long to wait for `success-threshold` passes in a row before failing.' },
   { name: 'success-threshold', default: '3', description: 'Consecutive passing attempts (of every target) needed to pass.' },
-  { name: 'soak', default: '0', description: 'After passing, keep checking for this long (e.g. `2m`); `0` skips the soak.' },
+  {
+    name: 'soak',
+    default: '0',
+    description: 'After passing, keep checking for this long (e.g. `2m`); `0` skips the soak. Otherwise at least `interval`, so the soak checks at least once.',
+  },
   {
     name: 'max-failure-ratio',
     default: '0',
@@ -41,6 +46,7 @@ const defaults = Object.fromEntries(healthCheckInputs.map((spec) => [spec.name, 
 const fallback = (name: string): string => defaults[name] ?? '';
 
 export function readHealthCheck(inputs: Inputs, log: Log): HealthCheckConfig {
+  const intervalMs = positive(inputs.durationMs('interval', fallback('interval')), 'interval');
   return {
     expect: {
       statuses: readStatuses(inputs.optional('expect-status') || fallback('expect-status')),
@@ -49,11 +55,11 @@ export function readHealthCheck(inputs: Inputs, log: Log): HealthCheckConfig {
     },
     headers: readHeaders(inputs.optional('headers'), log),
     gate: {
-      intervalMs: positive(inputs.durationMs('interval', fallback('interval')), 'interval'),
+      intervalMs,
       attemptTimeoutMs: positive(inputs.durationMs('attempt-timeout', fallback('attempt-timeout')), 'attempt-timeout'),
       deadlineMs: positive(inputs.durationMs('deadline', fallback('deadline')), 'deadline'),
       successThreshold: inputs.integer('success-threshold', Number(fallback('success-threshold')), 1),
-      soakMs: inputs.durationMs('soak', fallback('soak')),
+      soakMs: readSoak(inputs.durationMs('soak', fallback('soak')), intervalMs),
       maxFailureRatio: readRatio(inputs.number('max-failure-ratio', Number(fallback('max-failure-ratio')))),
     },
   };
@@ -91,6 +97,16 @@ function readHeaders(text: string, log: Log): Record<string, string> {
 function positive(ms: number, name: string): number {
   if (ms <= 0) throw new InputError(`Input \`${name}\` must be longer than 0.`);
   return ms;
+}
+
+/** A soak shorter than one interval would end before its first check and pass having checked nothing. */
+function readSoak(soakMs: number, intervalMs: number): number {
+  if (soakMs !== 0 && soakMs < intervalMs) {
+    throw new InputError(
+      `Input \`soak\` (${formatDuration(soakMs)}) must be 0 or at least \`interval\` (${formatDuration(intervalMs)}), or the soak would end before its first check: lengthen \`soak\` or shorten \`interval\`.`,
+    );
+  }
+  return soakMs;
 }
 
 function readRatio(ratio: number): number {

@@ -32,9 +32,10 @@ export async function runHealthGate(
   const { connect, clock } = { ...defaultDeps, ...deps };
   const { log, summary } = context;
   const sessions: SshSession[] = [];
+  let probes: Probe[] = [];
   try {
     for (const target of config.ssh) sessions.push(await connect(target, log));
-    const probes = buildProbes(config, sessions);
+    probes = buildProbes(config, sessions);
     const labels = probes.map((probe) => probe.label);
     const result = await log.group(`Health gate: ${labels.join(', ')}`, () =>
       runGate(probes, config.gate, { clock, onAttempt: (report) => log.info(formatAttempt(report, config.gate)) }),
@@ -49,6 +50,8 @@ export async function runHealthGate(
     if (!result.healthy) throw new ActionFailure(failureMessage(labels, result, config.gate), outputs);
     return outputs;
   } finally {
+    // A check cut at attempt-timeout is still being killed on the host: let that finish before closing.
+    await Promise.allSettled(probes.map((probe) => probe.settle?.()));
     await Promise.allSettled(sessions.map((session) => session.close()));
   }
 }

@@ -13,8 +13,18 @@ export interface ProbeResult {
 export interface Probe {
   /** How the target is named in the log and the summary. */
   readonly label: string;
-  /** Checks once; stops work and settles soon after `signal` aborts. Never rejects. */
-  check(signal: AbortSignal): Promise<ProbeResult>;
+  /**
+   * Checks once; stops work and settles soon after `signal` aborts. Never rejects. `timeoutMs` is
+   * when `signal` will abort (this attempt's share of attempt-timeout): work the probe starts on the
+   * host must be bounded by it too, or a hung check outlives its attempt there.
+   */
+  check(signal: AbortSignal, timeoutMs: number): Promise<ProbeResult>;
+  /**
+   * Resolves once the work earlier checks started on a host has ended there (a check that was cut
+   * at its timeout may still be being killed). Called before the SSH connection closes, since a
+   * command still running then would be left behind on the host. Never rejects.
+   */
+  settle?(): Promise<void>;
 }
 
 /** A short status for an error thrown while probing (`ECONNREFUSED`, `timeout`, or the message). */

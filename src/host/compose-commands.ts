@@ -24,13 +24,15 @@ export interface ComposeProject {
   envFile: string;
   /** APP, VERSION, IMAGE, ...: set for every compose command (never secrets: they show in ps). */
   variables: Record<string, string>;
+  /** A private Docker client config holding this deploy's registry login (see makeDockerConfig). */
+  dockerConfig?: string;
 }
 
 export function compose(project: ComposeProject, ...args: string[]): string {
   const binary = project.flavor === 'v2' ? ['docker', 'compose'] : ['docker-compose'];
   const files = project.files.flatMap((file) => ['-f', file]);
   return withEnv(
-    project.variables,
+    { ...project.variables, ...(project.dockerConfig ? { DOCKER_CONFIG: project.dockerConfig } : {}) },
     command(...binary, '-p', project.name, '--project-directory', project.directory, ...files,
       '--env-file', project.envFile, ...args),
   );

@@ -11,7 +11,10 @@ import { script } from './shell.js';
  */
 export const LOCK_HELD_EXIT = 3;
 
-const GUARDED = 'exec 9>"$1.guard" && flock 9 || { echo "flock(1) is needed on the host (util-linux)" >&2; exit 2; }\n';
+const GUARDED =
+  'command -v flock >/dev/null || { echo "flock(1) is needed on the host (util-linux)" >&2; exit 2; }\n' +
+  'exec 9>"$1.guard" || { echo "cannot write $1.guard as $(id -un)" >&2; exit 2; }\n' +
+  'flock 9\n';
 const HOLDER_TOKEN = 'held=$(sed -n \'s/.*"token":"\\([0-9a-f]*\\)".*/\\1/p\' "$1" 2>/dev/null)\n';
 
 export const acquireLock = (lockFile: string, token: string, record: string, staleSeconds: number): string =>

@@ -12,7 +12,6 @@ export interface CommandRun {
   /** 0 means none. */
   timeoutMs: number;
   stream: boolean;
-  prefix?: string;
 }
 
 /**
@@ -39,7 +38,7 @@ export function runCommand(client: Client, host: string, run: CommandRun, log: L
 
     function follow(channel: ClientChannel): void {
       const emit = (text: string): void => {
-        if (run.stream) log.info(run.prefix ? `${run.prefix} ${text}` : text);
+        if (run.stream) log.info(text);
       };
       const stdout = new LineStream(emit);
       const stderr = new LineStream(emit);

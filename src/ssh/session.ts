@@ -37,7 +37,6 @@ export class Session implements SshSession {
         stdin: options.stdin,
         timeoutMs: options.timeoutMs ?? this.commandTimeoutMs,
         stream: options.stream ?? true,
-        prefix: options.prefix,
       },
       this.log,
     );

@@ -62,7 +62,10 @@ export function readSshTargets(inputs: Inputs, log: Log): ConnectOptions[] {
 function readJump(inputs: Inputs, target: Omit<Endpoint, 'host'>, insecure: boolean, log: Log): Endpoint | undefined {
   const host = inputs.optional('proxy-host');
   if (host === '') {
-    const stray = sshInputs.map((spec) => spec.name).find((name) => name.startsWith('proxy-') && inputs.optional(name) !== '');
+    // The runner fills in action.yml defaults (proxy-port: 22), so only a value other than the default is stray.
+    const stray = sshInputs
+      .filter((spec) => spec.name.startsWith('proxy-'))
+      .find((spec) => inputs.optional(spec.name) !== '' && inputs.optional(spec.name) !== (spec.default ?? ''))?.name;
     if (stray) throw new InputError(`Input \`${stray}\` only applies with \`proxy-host\`: set \`proxy-host\` to the jump host, or remove \`${stray}\`.`);
     return undefined;
   }

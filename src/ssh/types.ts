@@ -33,8 +33,6 @@ export interface ExecOptions {
   timeoutMs?: number;
   /** Stream each line to the log as it arrives (default true). */
   stream?: boolean;
-  /** Prefix for streamed lines, e.g. the host name when deploying to several. */
-  prefix?: string;
 }
 
 export interface ExecResult {

@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { lab } from '../lab/lab.js';
@@ -117,6 +118,26 @@ describe('ssh-deploy refuses bad input with one sentence and harms nothing', () 
       'Inputs `registry-username` and `registry-password` go together: give both to log in to the registry, or neither.',
     );
     expect(run.log).not.toContain('only-a-password');
+  });
+
+  it('rejects a compose file that is not YAML before connecting', async () => {
+    const counter = await connectionCounter();
+    const dir = mkdtempSync(join(tmpdir(), 'compose-'));
+    writeFileSync(join(dir, 'compose.yml'), 'services: [\n  bot\n');
+    try {
+      const run = await runDistAction('ssh-deploy', { ...base(), port: String(counter.port), 'compose-file': join(dir, 'compose.yml') });
+      expect(run.code).toBe(1);
+      expect(errorLine(run.log)).toMatch(/^Compose file compose\.yml is not valid YAML: /);
+      expect(counter.count()).toBe(0);
+    } finally {
+      counter.close();
+    }
+  });
+
+  it('refuses a lock-stale-after that would take a live deploy\'s lock', async () => {
+    const run = await runDistAction('ssh-deploy', { ...base(), 'lock-stale-after': '10s' });
+    expect(run.code).toBe(1);
+    expect(errorLine(run.log)).toMatch(/^Input `lock-stale-after` must be at least 45s/);
   });
 
   it('rejects a tagged image', async () => {

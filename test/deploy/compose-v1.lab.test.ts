@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lab, labKnownHosts } from '../lab/lab.js';
 import { runDistAction, type ActionRun } from '../support/action-runner.js';
-import { freePort, httpGet, labSshInputs, onHost, removeAppContainers, uniqueApp } from '../support/lab-host.js';
+import { freePort, labSshInputs, waitForVersion, onHost, removeAppContainers, uniqueApp } from '../support/lab-host.js';
 
 /**
  * ssh-deploy (the dist bundle) on a host that only has compose v1: the lab's `deploy-v1` account
@@ -12,17 +12,6 @@ import { freePort, httpGet, labSshInputs, onHost, removeAppContainers, uniqueApp
  */
 
 const botToken = '123456:AAF-compose-v1-secret-token';
-
-async function waitForVersion(port: number, version: string): Promise<string> {
-  const until = Date.now() + 20_000;
-  let body = '';
-  while (Date.now() < until) {
-    body = (await httpGet(`http://127.0.0.1:${port}/health`)).body;
-    if (body.includes(`"version":"${version}"`)) return body;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  return body;
-}
 
 function runningVersions(app: string): string[] {
   return onHost(`docker ps --filter label=dev.bot-deploy.app=${app} --format '{{.Label "dev.bot-deploy.version"}}'`)

@@ -15,6 +15,8 @@ function pollingDeploy(app: string, version: string, extra: Record<string, strin
     image: lab.images.polling,
     'compose-file': join(lab.samples.polling, 'compose.yml'),
     env: 'BOT_TOKEN=lock-test\n',
+    'registry-username': lab.registry.username,
+    'registry-password': lab.registry.password,
     ...extra,
   });
 }

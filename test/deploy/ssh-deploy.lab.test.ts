@@ -2,21 +2,10 @@ import { existsSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { lab } from '../lab/lab.js';
 import { runDistAction, type ActionRun } from '../support/action-runner.js';
-import { freePort, httpGet, labSshInputs, onHost, removeAppContainers, uniqueApp } from '../support/lab-host.js';
+import { freePort, labSshInputs, waitForVersion, onHost, removeAppContainers, uniqueApp } from '../support/lab-host.js';
 
 const appsRoot = '/srv/bot-deploy-lab';
 const botToken = '123456:AAF-super-secret-bot-token';
-
-async function waitForVersion(port: number, version: string): Promise<string> {
-  const until = Date.now() + 20_000;
-  let body = '';
-  while (Date.now() < until) {
-    body = (await httpGet(`http://127.0.0.1:${port}/health`)).body;
-    if (body.includes(`"version":"${version}"`)) return body;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  return body;
-}
 
 function containerIds(app: string): string[] {
   return onHost(`docker ps -q --filter label=dev.bot-deploy.app=${app}`).trim().split('\n').filter(Boolean).sort();
@@ -40,8 +29,10 @@ describe('ssh-deploy against the lab (webhook bot, recreate)', () => {
       ...inputs,
     });
 
+  const deployUserDockerConfig = '/home/deploy/.docker/config.json';
   beforeAll(async () => {
     port = await freePort();
+    onHost(`rm -f ${deployUserDockerConfig}`);
   });
   afterAll(() => removeAppContainers(app));
 
@@ -73,6 +64,9 @@ describe('ssh-deploy against the lab (webhook bot, recreate)', () => {
     expect(onHost(`docker ps --filter label=dev.bot-deploy.app=${app} --format '{{.Label "dev.bot-deploy.version"}}'`).trim()).toBe('v1');
     expect(run.summary).toContain('ssh-deploy');
     expect(run.summary).toContain('v1');
+    // The registry login lived in a private docker config that is gone now.
+    expect(existsSync(deployUserDockerConfig) ? readFileSync(deployUserDockerConfig, 'utf8') : '').not.toContain(lab.registry.address);
+    expect(existsSync(`${appDir}/.docker-auth`)).toBe(false);
   });
 
   it('deploys v2 over v1 and reports v1 as the previous release', async () => {
@@ -88,7 +82,7 @@ describe('ssh-deploy against the lab (webhook bot, recreate)', () => {
     const before = containerIds(app);
     const run = await deploy({ version: 'v2' });
     expect(run.code).toBe(0);
-    expect(run.outputs).toMatchObject({ release: 'v2', 'previous-release': 'v2' });
+    expect(run.outputs).toMatchObject({ release: 'v2', 'previous-release': 'v1' });
     expect(containerIds(app)).toEqual(before);
     expect(JSON.parse(readFileSync(`${appDir}/state.json`, 'utf8'))).toMatchObject({ active: 'v2', previous: 'v1' });
   });
@@ -101,6 +95,15 @@ describe('ssh-deploy against the lab (webhook bot, recreate)', () => {
     expect(readlinkSync(`${appDir}/current`)).toBe('releases/v1');
     const last = JSON.parse(readFileSync(`${appDir}/deploys.log`, 'utf8').trim().split('\n').pop() ?? '{}');
     expect(last).toMatchObject({ action: 'rollback', version: 'v1', result: 'success' });
+    expect(JSON.parse(readFileSync(`${appDir}/state.json`, 'utf8'))).toMatchObject({ active: 'v1', history: ['v1'] });
+  });
+
+  it('re-running the rollback never brings back the release it rolled back from', async () => {
+    const run = await deploy({ rollback: 'true', version: '', env: '' });
+    expect(run.code).toBe(1);
+    expect(run.log).toMatch(/::error::There is no earlier successfully deployed release on 127\.0\.0\.1 to roll back to \(v1 is active; releases there: v1, v2\): name one with `version`\./);
+    expect(readlinkSync(`${appDir}/current`)).toBe('releases/v1');
+    expect(await waitForVersion(port, 'v1')).toContain('"version":"v1"');
   });
 
   it('refuses to roll back to a release that is not on the host, touching nothing', async () => {
@@ -164,6 +167,8 @@ describe('ssh-deploy against the lab (polling bot, stop-first)', () => {
       env: `BOT_TOKEN=${botToken}\n`,
       strategy: 'stop-first',
       service: 'bot',
+      'registry-username': lab.registry.username,
+      'registry-password': lab.registry.password,
     });
 
   it('never runs two pollers: the old bot has stopped before the new one starts', async () => {

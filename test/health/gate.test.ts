@@ -103,6 +103,14 @@ describe('soak', () => {
     expect(result.soak!.failures / result.soak!.attempts).toBeGreaterThan(0.2);
   });
 
+  test('a soak shorter than the interval still checks once (and can fail), rather than passing unchecked', async () => {
+    const clock = new FakeClock();
+    const probe = scriptedProbe(clock, (n) => (n <= 3 ? pass : fail));
+    const { result } = await gate([probe], clock, { soakMs: 500 });
+    expect(result).toMatchObject({ healthy: false, failure: 'soak', attempts: 4, soak: { attempts: 1, failures: 1 } });
+    expect(probe.starts).toEqual([0, 1000, 2000, 3000]);
+  });
+
   test('stops as soon as the ratio can no longer be met', async () => {
     const clock = new FakeClock();
     const { result } = await gate([scriptedProbe(clock, (n) => (n === 5 ? fail : pass))], clock, { soakMs: 60_000, maxFailureRatio: 0 });

@@ -33,6 +33,12 @@ describe('readHealthGateInputs', () => {
     expect(config.gate).toEqual({ intervalMs: 500, attemptTimeoutMs: 2000, deadlineMs: 180_000, successThreshold: 1, soakMs: 60_000, maxFailureRatio: 0.05 });
   });
 
+  test('a soak is 0 or at least one interval long', () => {
+    expect(read({ url: 'http://h/', soak: '0' }).gate.soakMs).toBe(0);
+    expect(read({ url: 'http://h/', soak: '1s' }).gate.soakMs).toBe(1000);
+    expect(read({ url: 'http://h/', soak: '2s', interval: '2s' }).gate).toMatchObject({ soakMs: 2000, intervalMs: 2000 });
+  });
+
   test('masks header values and never echoes a malformed header line', () => {
     const log = new RecordingLog();
     const config = read({ url: 'http://127.0.0.1/health', headers: 'Authorization: Bearer s3cr3t-t0ken\nX-Probe: gate' }, log);
@@ -54,6 +60,8 @@ describe('readHealthGateInputs', () => {
     [{ url: 'http://h/', 'expect-body': '(unclosed' }, /`expect-body` is not a valid regular expression/],
     [{ url: 'http://h/', 'max-failure-ratio': '1.5' }, /between 0 and 1/],
     [{ url: 'http://h/', interval: '0' }, /`interval` must be longer than 0/],
+    [{ url: 'http://h/', soak: '500ms' }, 'Input `soak` (500ms) must be 0 or at least `interval` (1.0s), or the soak would end before its first check: lengthen `soak` or shorten `interval`.'],
+    [{ url: 'http://h/', soak: '10s', interval: '30s' }, /`soak` \(10s\) must be 0 or at least `interval` \(30s\)/],
     [{ url: 'http://h/', 'success-threshold': '0' }, /`success-threshold` must be a whole number of at least 1/],
     [{ 'via-ssh': 'true' }, /Give `url`/],
     [{ container: 'bot-1', service: 'bot', app: 'faceit' }, /either `container` or `service`/],

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readHealthGateInputs } from '../../src/health/health-gate-inputs.js';
 import { runHealthGate } from '../../src/health/health-gate.js';
 import { ActionFailure } from '../../src/runner/action-failure.js';
@@ -12,7 +13,7 @@ import { freePort, labSshInputs, onHost, removeAppContainers, uniqueApp } from '
 import { runLabContainer, waitForAnswer } from './lab-containers.js';
 
 /** Runs the gate from its inputs, counting SSH connections and tunnels so the via-ssh path is proven. */
-async function gate(values: Record<string, string>) {
+async function gate(values: Record<string, string>, rewrite: (line: string) => string = (line) => line) {
   const log = new RecordingLog();
   const config = readHealthGateInputs(new Inputs((name) => values[name] ?? ''), log);
   const traffic = { connections: 0, closed: 0, forwards: [] as string[] };
@@ -21,7 +22,7 @@ async function gate(values: Record<string, string>) {
     traffic.connections += 1;
     return {
       host: session.host,
-      exec: (line, options) => session.exec(line, options),
+      exec: (line, options) => session.exec(rewrite(line), options),
       writeFile: (path, content, mode) => session.writeFile(path, content, mode),
       forward: (host, port) => {
         traffic.forwards.push(`${host}:${port}`);
@@ -42,6 +43,15 @@ async function gate(values: Record<string, string>) {
     outputs = error.outputs;
   }
   return { outputs, error, log, traffic };
+}
+
+/** PIDs of processes on the lab host (this machine) whose command line matches. */
+function pids(pattern: string): string[] {
+  try {
+    return execFileSync('pgrep', ['-f', pattern], { encoding: 'utf8' }).trim().split('\n').filter(Boolean);
+  } catch {
+    return [];
+  }
 }
 
 const fast = { interval: '300ms', 'attempt-timeout': '2s', deadline: '20s' };
@@ -124,6 +134,21 @@ describe('container mode', () => {
     expect(['restarting', 'restarted', 'exited']).toContain(run.outputs['last-status']);
     expect(run.error?.message).toMatch(new RegExp(`^Health gate failed: container ${name} did not pass 3 checks in a row within 8\\.0s`));
     expect(onHost(`docker inspect --format '{{.RestartCount}}' ${name}`).trim()).not.toBe('0');
+  });
+
+  it('kills a hung docker inspect on the host with its attempt, so none pile up on the connection', async () => {
+    const mark = `9${Math.floor(Math.random() * 1e6)}`;
+    // Every check hangs on the host before it gets to docker inspect.
+    const run = await gate({ ...labSshInputs(), interval: '300ms', 'attempt-timeout': '400ms', deadline: '1500ms', container: `${app}-any` }, (line) => `sleep ${mark}; ${line}`);
+    try {
+      expect(run.outputs).toMatchObject({ healthy: false, 'last-status': 'timeout' });
+      expect(Number(run.outputs.attempts)).toBeGreaterThanOrEqual(3);
+      expect(run.log.lines.filter((line) => line.startsWith('warning:'))).toEqual([]);
+      // The session closes only once the last one is killed too: nothing is left running.
+      expect(pids(`sleep ${mark}`)).toEqual([]);
+    } finally {
+      for (const pid of pids(`sleep ${mark}`)) onHost(`kill ${pid}`);
+    }
   });
 
   it('fails when no container carries the service labels', async () => {

@@ -42,12 +42,12 @@ describe('exec on the lab host', () => {
     const streamed = new RecordingLog();
     const streaming = await connectSsh(labTarget(), streamed);
     try {
-      const running = streaming.exec('echo first; echo oops >&2; sleep 1; echo second; printf partial', { prefix: '[lab]' });
+      const running = streaming.exec('echo first; echo oops >&2; sleep 1; echo second; printf partial');
       const deadline = Date.now() + 900;
-      while (!streamed.lines.includes('[lab] oops') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
-      expect(streamed.lines.filter((line) => line.startsWith('[lab]'))).toEqual(['[lab] first', '[lab] oops']);
+      while (!streamed.lines.includes('oops') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(streamed.lines.filter((line) => !line.startsWith('debug:'))).toEqual(['first', 'oops']);
       const result = await running;
-      expect(streamed.lines.filter((line) => line.startsWith('[lab]'))).toEqual(['[lab] first', '[lab] oops', '[lab] second', '[lab] partial']);
+      expect(streamed.lines.filter((line) => !line.startsWith('debug:'))).toEqual(['first', 'oops', 'second', 'partial']);
       expect(result).toEqual({ code: 0, stdout: 'first\nsecond\npartial', stderr: 'oops\n', timedOut: false });
     } finally {
       await streaming.close();

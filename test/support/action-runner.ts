@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { actionDefaults } from '../../scripts/action-defaults.mjs';
 
 const root = new URL('../..', import.meta.url).pathname;
 
@@ -20,9 +21,10 @@ export interface ActionRun {
 }
 
 /**
- * Runs `dist/<action>/index.js` the way the GitHub runner does: inputs as INPUT_<NAME> variables
- * (upper-cased, dashes kept), outputs and the job summary through the GITHUB_OUTPUT and
- * GITHUB_STEP_SUMMARY files, under the same Node that runs the tests (Node 24).
+ * Runs `dist/<action>/index.js` the way the GitHub runner does: every input as an INPUT_<NAME>
+ * variable (upper-cased, dashes kept), the ones not given set to their action.yml default,
+ * outputs and the job summary through the GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files, under the
+ * same Node that runs the tests (Node 24).
  */
 export async function runDistAction(
   action: string,
@@ -49,7 +51,7 @@ export async function runDistAction(
     RUNNER_TEMP: dir,
     ...options.env,
   };
-  for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
+  for (const [name, value] of Object.entries({ ...actionDefaults(action), ...inputs })) env[`INPUT_${name.toUpperCase()}`] = value;
   const started = Date.now();
   const child = spawn(process.execPath, [join(root, 'dist', action, 'index.js')], { cwd: options.cwd ?? root, env });
   let log = '';

@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { lab, labKnownHosts, readLabFile } from '../lab/lab.js';
 
@@ -16,12 +16,6 @@ export function labSshInputs(key: string = lab.keys.ed25519, user: string = lab.
 /** Runs a shell command on the lab host as root (it is this machine) and returns stdout. */
 export function onHost(line: string): string {
   return execFileSync('sh', ['-c', line], { encoding: 'utf8' });
-}
-
-/** Runs a shell command on the lab host as the deploy user. */
-export function asDeployUser(line: string): { code: number; stdout: string; stderr: string } {
-  const result = spawnSync('su', ['-s', '/bin/sh', '-c', line, lab.user], { encoding: 'utf8' });
-  return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
 }
 
 /** A TCP port nothing listens on right now. */
@@ -54,4 +48,16 @@ export async function httpGet(url: string): Promise<{ status: number; body: stri
   } catch {
     return { status: 0, body: '' };
   }
+}
+
+/** Polls a sample webhook bot's /health until it reports `version` (20 s at most); returns the last body. */
+export async function waitForVersion(port: number, version: string): Promise<string> {
+  const until = Date.now() + 20_000;
+  let body = '';
+  while (Date.now() < until) {
+    body = (await httpGet(`http://127.0.0.1:${port}/health`)).body;
+    if (body.includes(`"version":"${version}"`)) return body;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return body;
 }

@@ -1,0 +1,76 @@
+import { join } from 'node:path';
+import { readDeployConfig } from '../../src/deploy/deploy-config.js';
+import { deployToHost } from '../../src/deploy/deploy-host.js';
+import { Inputs } from '../../src/inputs/inputs.js';
+import { RecordingLog } from '../../src/log/recording-log.js';
+import { runContext } from '../../src/runner/context.js';
+import { connectSsh } from '../../src/ssh/connect.js';
+import type { ExecOptions, SshSession } from '../../src/ssh/types.js';
+import { lab } from '../lab/lab.js';
+import { freePort, labSshInputs, removeAppContainers, uniqueApp } from '../support/lab-host.js';
+
+/**
+ * Every command line a real deploy sends, recorded on its way to the lab host: deterministic proof
+ * that secrets travel only as stdin or 0600 files, never on a command line (where `ps` shows them).
+ */
+describe('secrets during a real deploy', () => {
+  const app = uniqueApp('secret');
+  const botToken = '987654:AAH-never-on-a-command-line';
+  afterAll(() => removeAppContainers(app));
+
+  it('go over stdin and 0600 files only, and never into the log', async () => {
+    const port = await freePort();
+    const values: Record<string, string> = {
+      ...labSshInputs(),
+      app,
+      'app-dir': `${lab.appRoot}/${app}`,
+      version: 'v1',
+      image: lab.images.webhook,
+      'compose-file': join(lab.samples.webhook, 'compose.yml'),
+      env: `BOT_TOKEN=${botToken}\nHOST_PORT=${port}\n`,
+      'registry-username': lab.registry.username,
+      'registry-password': lab.registry.password,
+      'pre-deploy': 'echo migrated',
+      service: 'bot',
+    };
+    // Masks off: a secret in this log is one the deploy printed, not one the runner would hide.
+    const log = Object.assign(new RecordingLog(), { mask: () => undefined });
+    const config = readDeployConfig(new Inputs((name) => values[name] ?? ''), log, process.cwd());
+    const target = config.targets[0];
+    if (!target) throw new Error('no target');
+    const session = await connectSsh(target, log);
+    const commands: Array<{ line: string; stdin: string }> = [];
+    const files: Array<{ path: string; mode: number; content: string }> = [];
+    const recording: SshSession = {
+      host: session.host,
+      exec: (line: string, options?: ExecOptions) => {
+        commands.push({ line, stdin: options?.stdin?.toString() ?? '' });
+        return session.exec(line, options);
+      },
+      writeFile: (path, content, mode) => {
+        files.push({ path, mode, content: content.toString() });
+        return session.writeFile(path, content, mode);
+      },
+      forward: (host, port) => session.forward(host, port),
+      close: () => session.close(),
+    };
+    try {
+      await deployToHost(recording, config, runContext({ GITHUB_ACTOR: 'octocat' }), log);
+    } finally {
+      await session.close();
+    }
+
+    const secrets = [botToken, lab.registry.password, values['private-key'] ?? ''];
+    expect(commands.length).toBeGreaterThan(8);
+    expect(commands.filter(({ line }) => secrets.some((secret) => line.includes(secret)))).toEqual([]);
+    const login = commands.filter(({ line }) => line.includes('docker login'));
+    expect(login.map(({ stdin }) => stdin)).toEqual([lab.registry.password]);
+    const envFile = files.find(({ path }) => path.endsWith('/releases/v1/.env'));
+    expect(envFile?.mode).toBe(0o600);
+    expect(envFile?.content).toContain(botToken);
+    expect(files.filter(({ content }) => content.includes(botToken)).map(({ path }) => path)).toEqual([envFile?.path]);
+    expect(log.text).toContain('migrated');
+    expect(log.text).not.toContain(botToken);
+    expect(log.text).not.toContain(lab.registry.password);
+  });
+});
