@@ -54,7 +54,7 @@ export const sshDeployInputs: InputSpec[] = [
   { name: 'version', description: 'The release to deploy (a tag or SHA, ^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$), checked before anything connects. With rollback, the release to re-activate (default the previous one).' },
   { name: 'image', description: 'Image repository without a tag (e.g. ghcr.io/acme/bot). Compose files get IMAGE=<image>:<version>.' },
   { name: 'compose-file', description: 'Compose file(s) in the repository, separated by commas or newlines. Defaults to the first of compose.yaml, compose.yml, docker-compose.yaml, docker-compose.yml that exists.' },
-  { name: 'env', description: 'Dotenv text (a secret) written as the release\'s .env with mode 0600 over SFTP; every value is masked. APP, VERSION and IMAGE are appended.' },
+  { name: 'env', description: 'Dotenv text (a secret) written as the release\'s .env with mode 0600 over SFTP; every value of 4 or more characters is masked. APP, VERSION and IMAGE are appended.' },
   { name: 'registry', description: 'Registry host to log in to (defaults to the host part of image).' },
   { name: 'registry-username', description: 'Registry user; with registry-password the host runs docker login (the password goes over stdin).' },
   { name: 'registry-password', description: 'Registry password or token (a secret), sent to docker login on stdin.' },

@@ -1,5 +1,5 @@
 import type { Duplex } from 'node:stream';
-import ssh2, { type Client } from 'ssh2';
+import ssh2, { type Client, type ServerHostKeyAlgorithm } from 'ssh2';
 import type { Log } from '../log/log.js';
 import { connectError } from './connect-error.js';
 import { connectionStats } from './connection-stats.js';
@@ -39,7 +39,7 @@ export async function connectSsh(options: ConnectOptions, log: Log): Promise<Ssh
 
   const jumpClient = await open(jump, timing, log);
   try {
-    const tunnel = await tunnelThrough(jumpClient, jump, options);
+    const tunnel = (): Promise<Duplex> => tunnelThrough(jumpClient, jump, options);
     const via = ` through jump host ${jump.endpoint.host}:${jump.endpoint.port}`;
     return new Session(options, [await open(target, timing, log, tunnel, via), jumpClient], log);
   } catch (error) {
@@ -57,11 +57,49 @@ function prepare(endpoint: Endpoint, role: EndpointRole, log: Log): Hop {
   };
 }
 
-function open(hop: Hop, timing: Timing, log: Log, sock?: Duplex, via = ''): Promise<Client> {
+/** A refused host key: ssh2 reports it only as "Host denied", so it carries our own sentence. */
+class HostKeyRejected extends SshError {}
+
+/** The host has none of the host key types asked for (ssh2: "no matching host key format"). */
+class NoCommonHostKeyType extends SshError {}
+
+/**
+ * Connects to one hop. A fingerprint does not say which key type it is for, and a host presents one
+ * of its keys per handshake: when that key is refused, the handshake is repeated asking only for the
+ * types not presented yet, until a key is trusted or the host has no other type (then the refusal
+ * names every key it presented). Only the trusted handshake becomes a connection.
+ */
+async function open(hop: Hop, timing: Timing, log: Log, tunnel?: () => Promise<Duplex>, via = ''): Promise<Client> {
+  const presented: Buffer[] = [];
+  let algorithms = hop.hostKeys.serverHostKey;
+  let rejected: HostKeyRejected | undefined;
+  for (;;) {
+    try {
+      return await handshake(hop, timing, log, { presented, via, ...(algorithms ? { algorithms } : {}), ...(tunnel ? { sock: await tunnel() } : {}) });
+    } catch (error) {
+      if (error instanceof NoCommonHostKeyType && rejected) throw rejected;
+      if (!(error instanceof HostKeyRejected)) throw error;
+      rejected = error;
+      algorithms = hop.hostKeys.retry?.(presented);
+      if (!algorithms) throw error;
+      log.debug(`${hop.role.title}${hop.endpoint.host}:${hop.endpoint.port} presented a host key no fingerprint names; asking it for another key type (${algorithms.join(', ')}).`);
+    }
+  }
+}
+
+interface HandshakeOptions {
+  /** Host keys presented (and refused) by earlier handshakes; this one's key is added. */
+  presented: Buffer[];
+  via: string;
+  algorithms?: ServerHostKeyAlgorithm[];
+  sock?: Duplex;
+}
+
+function handshake(hop: Hop, timing: Timing, log: Log, options: HandshakeOptions): Promise<Client> {
   const { endpoint, role } = hop;
+  const { presented, via, algorithms, sock } = options;
   const name = `${role.title}${endpoint.username}@${endpoint.host}:${endpoint.port}${via}`;
   const client = new ssh2.Client();
-  // ssh2 reports a refused host key only as "Host denied": keep our own sentence for it.
   let hostKeyRejection: string | undefined;
   let ready = false;
   return new Promise((resolve, reject) => {
@@ -71,13 +109,17 @@ function open(hop: Hop, timing: Timing, log: Log, sock?: Duplex, via = ''): Prom
       log.debug(`Connected to ${name}.`);
       resolve(client);
     });
-    client.on('error', (error) => {
+    client.on('error', (error: Error & { level?: string }) => {
       if (ready) {
         log.debug(`SSH connection to ${name}: ${error.message}`);
         return;
       }
       client.end();
-      reject(hostKeyRejection !== undefined ? new SshError(hostKeyRejection) : connectError(error, endpoint, role, timing.connectTimeoutMs, via));
+      if (hostKeyRejection !== undefined) reject(new HostKeyRejected(hostKeyRejection));
+      else {
+        const failure = connectError(error, endpoint, role, timing.connectTimeoutMs, via);
+        reject(/no matching host key format/i.test(error.message) ? new NoCommonHostKeyType(failure.message) : failure);
+      }
     });
     client.on('close', () => {
       if (!ready) reject(new SshError(`Could not connect to ${name}: the connection closed during the SSH handshake; check that sshd listens there.`));
@@ -92,9 +134,10 @@ function open(hop: Hop, timing: Timing, log: Log, sock?: Duplex, via = ''): Prom
       readyTimeout: timing.connectTimeoutMs,
       keepaliveInterval: timing.keepaliveIntervalMs,
       keepaliveCountMax: KEEPALIVE_COUNT_MAX,
-      ...(hop.hostKeys.serverHostKey ? { algorithms: { serverHostKey: hop.hostKeys.serverHostKey } } : {}),
+      ...(algorithms ? { algorithms: { serverHostKey: algorithms } } : {}),
       hostVerifier: (key: Buffer) => {
-        hostKeyRejection = hop.hostKeys.check(key);
+        hostKeyRejection = hop.hostKeys.check(key, [...presented]);
+        presented.push(key);
         return hostKeyRejection === undefined;
       },
     });

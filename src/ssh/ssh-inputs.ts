@@ -28,7 +28,7 @@ export const sshInputs: InputSpec[] = [
     description:
       'The host\'s known_hosts lines: the output of `ssh-keyscan -p <port> <host>` run once from a trusted machine, stored in a secret or variable. This or `host-fingerprint` is required.',
   },
-  { name: 'host-fingerprint', description: 'Instead of `known-hosts`: the host key\'s SHA256 fingerprint(s) as `ssh-keygen -lf` prints them, e.g. `SHA256:abc...`.' },
+  { name: 'host-fingerprint', description: 'Instead of `known-hosts`: the SHA256 fingerprint(s) of the host\'s key(s) as `ssh-keygen -lf` prints them, e.g. `SHA256:abc...`; a key of any type the host has (ed25519, ECDSA, RSA) will do.' },
   { name: 'insecure-skip-host-key-check', default: 'false', description: 'Connect without checking the host key (logs a loud warning): anyone on the network path could impersonate the host. Only for throwaway hosts.' },
   { name: 'proxy-host', description: 'A jump host (bastion) to reach the host(s) through.' },
   { name: 'proxy-port', default: '22', description: 'The SSH port of `proxy-host`.' },

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lab, labKnownHosts } from '../lab/lab.js';
 import { runDistAction, type ActionRun } from '../support/action-runner.js';
-import { freePort, labSshInputs, waitForVersion, onHost, removeAppContainers, uniqueApp } from '../support/lab-host.js';
+import { freePort, labSshInputs, sampleBotInputs, waitForVersion, onHost, removeAppContainers, uniqueApp } from '../support/lab-host.js';
 
 /**
  * ssh-deploy (the dist bundle) on a host that only has compose v1: the lab's `deploy-v1` account
@@ -66,14 +66,8 @@ describe('ssh-deploy on a compose v1 host (webhook bot, recreate)', () => {
   const deploy = (inputs: Record<string, string>): Promise<ActionRun> =>
     runDistAction('ssh-deploy', {
       ...labSshInputs(lab.keys.ed25519, lab.userV1),
-      app,
-      'app-dir': appDir,
-      image: lab.images.webhook,
-      'compose-file': join(lab.samples.webhook, 'compose.yml'),
+      ...sampleBotInputs('webhook', app, appDir),
       env: `BOT_TOKEN=${botToken}\nHOST_PORT=${port}\n`,
-      registry: lab.registry.address,
-      'registry-username': lab.registry.username,
-      'registry-password': lab.registry.password,
       ...inputs,
     });
   /** The action's log, for a failing expectation: the command that broke under v1 is in it. */

@@ -1,22 +1,16 @@
 import { existsSync, readdirSync, readFileSync, utimesSync, writeFileSync, chownSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { lab } from '../lab/lab.js';
 import { runDistAction, type ActionRun } from '../support/action-runner.js';
-import { labSshInputs, onHost, removeAppContainers, uniqueApp } from '../support/lab-host.js';
+import { labSshInputs, onHost, removeAppContainers, sampleBotInputs, uniqueApp } from '../support/lab-host.js';
 
 const appsRoot = '/srv/bot-deploy-lab';
 
 function pollingDeploy(app: string, version: string, extra: Record<string, string> = {}): Promise<ActionRun> {
   return runDistAction('ssh-deploy', {
     ...labSshInputs(),
-    app,
-    'app-dir': `${appsRoot}/${app}`,
+    ...sampleBotInputs('polling', app, `${appsRoot}/${app}`),
     version,
-    image: lab.images.polling,
-    'compose-file': join(lab.samples.polling, 'compose.yml'),
     env: 'BOT_TOKEN=lock-test\n',
-    'registry-username': lab.registry.username,
-    'registry-password': lab.registry.password,
     ...extra,
   });
 }

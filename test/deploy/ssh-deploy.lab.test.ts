@@ -1,8 +1,7 @@
 import { existsSync, readFileSync, readlinkSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { lab } from '../lab/lab.js';
 import { runDistAction, type ActionRun } from '../support/action-runner.js';
-import { freePort, labSshInputs, waitForVersion, onHost, removeAppContainers, uniqueApp } from '../support/lab-host.js';
+import { freePort, labSshInputs, sampleBotInputs, waitForVersion, onHost, removeAppContainers, uniqueApp } from '../support/lab-host.js';
 
 const appsRoot = '/srv/bot-deploy-lab';
 const botToken = '123456:AAF-super-secret-bot-token';
@@ -18,14 +17,8 @@ describe('ssh-deploy against the lab (webhook bot, recreate)', () => {
   const deploy = (inputs: Record<string, string>): Promise<ActionRun> =>
     runDistAction('ssh-deploy', {
       ...labSshInputs(),
-      app,
-      'app-dir': appDir,
-      image: lab.images.webhook,
-      'compose-file': join(lab.samples.webhook, 'compose.yml'),
+      ...sampleBotInputs('webhook', app, appDir),
       env: `BOT_TOKEN=${botToken}\nHOST_PORT=${port}\n`,
-      registry: lab.registry.address,
-      'registry-username': lab.registry.username,
-      'registry-password': lab.registry.password,
       ...inputs,
     });
 
@@ -159,16 +152,11 @@ describe('ssh-deploy against the lab (polling bot, stop-first)', () => {
   const deploy = (version: string): Promise<ActionRun> =>
     runDistAction('ssh-deploy', {
       ...labSshInputs(),
-      app,
-      'app-dir': appDir,
+      ...sampleBotInputs('polling', app, appDir),
       version,
-      image: lab.images.polling,
-      'compose-file': join(lab.samples.polling, 'compose.yml'),
       env: `BOT_TOKEN=${botToken}\n`,
       strategy: 'stop-first',
       service: 'bot',
-      'registry-username': lab.registry.username,
-      'registry-password': lab.registry.password,
     });
 
   it('never runs two pollers: the old bot has stopped before the new one starts', async () => {

@@ -116,7 +116,11 @@ describe('connecting to the lab host', () => {
       const { error, traceLeft } = await failedAttempt(labTarget({ hostKeys: { kind: 'fingerprints', fingerprints: [sshKeygenFingerprint(`${lab.keys.stranger}.pub`)] } }));
       expect(error).toBeInstanceOf(SshError);
       const message = (error as Error).message;
-      expect(message).toContain(`Host key verification failed for ${lab.host}:${lab.sshPort}: it presented the ssh-ed25519 key ${hostEd25519}`);
+      // The host was asked for each of its key types in turn, and the refusal names every key it presented.
+      expect(message).toContain(
+        `Host key verification failed for ${lab.host}:${lab.sshPort}: it presented the ssh-ed25519 key ${hostEd25519} and the ssh-rsa key ${hostRsa}, ` +
+          'which match none of the `host-fingerprint` values (every key type the host has was tried)',
+      );
       expect(message).toContain('update `known-hosts` or `host-fingerprint`');
       expect(traceLeft).toBe(false);
     });
@@ -161,6 +165,14 @@ describe('connecting to the lab host', () => {
         expect(await whoami(labTarget({ hostKeys: { kind: 'fingerprints', fingerprints: [written] } }))).toBe(lab.user);
       }
       expect(await whoami(labTarget({ hostKeys: { kind: 'fingerprints', fingerprints: [hostRsa, hostEd25519] } }))).toBe(lab.user);
+    });
+
+    it('connects with only the RSA key\'s fingerprint although the host prefers ed25519, as one connection', async () => {
+      const log = new RecordingLog();
+      const before = connectionStats.opened;
+      expect(await whoami(labTarget({ hostKeys: { kind: 'fingerprints', fingerprints: [hostRsa] } }), log)).toBe(lab.user);
+      expect(connectionStats.opened - before).toBe(1);
+      expect(log.lines).toContainEqual(expect.stringMatching(/presented a host key no fingerprint names; asking it for another key type/));
     });
 
     it('in insecure mode connects but warns loudly with the presented fingerprint', async () => {

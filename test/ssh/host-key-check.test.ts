@@ -38,6 +38,23 @@ describe('host key checks', () => {
     expect(byFingerprint.check(blobOf(ed.public))).toContain('which matches none of the `host-fingerprint` values');
   });
 
+  it('with fingerprints, asks again for the key types not presented yet, and names every refused key', () => {
+    const byFingerprint = hostKeyCheck(endpoint({ kind: 'fingerprints', fingerprints: [fingerprint(blobOf(rsa.public))] }), targetRole, new RecordingLog());
+    expect(byFingerprint.retry?.([blobOf(ed.public)])).toEqual(['ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521', 'rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa']);
+    expect(byFingerprint.retry?.([blobOf(rsa.public)])).toEqual(['ssh-ed25519', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521']);
+    expect(byFingerprint.retry?.([blobOf(ed.public), blobOf(rsa.public)])).toEqual(['ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521']);
+    // A host presenting a type it was not asked for again makes no progress: stop rather than loop.
+    expect(byFingerprint.retry?.([blobOf(ed.public), blobOf(ed.public)])).toBeUndefined();
+    const stranger = sshKeygen('-t', 'ed25519', '-N', '');
+    const other = hostKeyCheck(endpoint({ kind: 'fingerprints', fingerprints: [fingerprint(blobOf(stranger.public))] }), targetRole, new RecordingLog());
+    expect(other.check(blobOf(rsa.public), [blobOf(ed.public)])).toContain(
+      `it presented the ssh-ed25519 key ${fingerprint(blobOf(ed.public))} and the ssh-rsa key ${fingerprint(blobOf(rsa.public))}, ` +
+        'which match none of the `host-fingerprint` values (every key type the host has was tried), so nothing was run there',
+    );
+    // known_hosts names its key types, so the host is asked for them up front and never again.
+    expect(hostKeyCheck(endpoint({ kind: 'known-hosts', lines: [line(ed)] }), targetRole, new RecordingLog()).retry).toBeUndefined();
+  });
+
   it('logs a cert-authority line it ignores at debug level', () => {
     const log = new RecordingLog();
     const check = hostKeyCheck(endpoint({ kind: 'known-hosts', lines: [`@cert-authority web* ${line(ed).split(' ').slice(1).join(' ')}`] }), targetRole, log);

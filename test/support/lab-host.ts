@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { lab, labKnownHosts, readLabFile } from '../lab/lab.js';
 
 /** The SSH inputs every action needs to reach the lab host as `deploy` (or `user`, e.g. `lab.userV1`). */
@@ -60,4 +61,17 @@ export async function waitForVersion(port: number, version: string): Promise<str
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   return body;
+}
+
+/** ssh-deploy inputs for one of the lab's sample bots, logging in to the lab's private registry. */
+export function sampleBotInputs(sample: 'webhook' | 'polling', app: string, appDir: string): Record<string, string> {
+  return {
+    app,
+    'app-dir': appDir,
+    image: lab.images[sample],
+    'compose-file': join(lab.samples[sample], 'compose.yml'),
+    registry: lab.registry.address,
+    'registry-username': lab.registry.username,
+    'registry-password': lab.registry.password,
+  };
 }
