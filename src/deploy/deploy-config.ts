@@ -68,6 +68,13 @@ export const sshDeployInputs: InputSpec[] = [
   ...sshInputs,
 ];
 
+/** What a run does: stage (strategy none), deploy, or roll back. */
+export type DeployAction = 'deploy' | 'stage' | 'rollback';
+
+export function deployAction(config: Pick<DeployConfig, 'rollback' | 'strategy'>): DeployAction {
+  return config.rollback ? 'rollback' : config.strategy === 'none' ? 'stage' : 'deploy';
+}
+
 const DEFAULT_COMPOSE_FILES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'];
 
 export function readDeployConfig(inputs: Inputs, log: Log, workspace: string): DeployConfig {

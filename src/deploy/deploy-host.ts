@@ -4,7 +4,7 @@ import { activateRelease, appendDeployLog, inspectApp, makeAppFolder, removeRele
 import type { Log } from '../log/log.js';
 import type { RunContext } from '../runner/context.js';
 import type { SshSession } from '../ssh/types.js';
-import type { DeployConfig } from './deploy-config.js';
+import { deployAction, type DeployAction, type DeployConfig } from './deploy-config.js';
 import { DEFAULT_LOCK_TIMING, takeDeployLock, type HeldLock } from './deploy-lock.js';
 import { afterDeploy, afterRollback, rollbackCandidate, type DeployState } from './deploy-state.js';
 import { parseHostApp, type HostApp } from './host-app.js';
@@ -18,7 +18,7 @@ export interface HostDeployResult {
   release: string;
   previous: string;
   releaseDir: string;
-  action: 'deploy' | 'stage' | 'rollback';
+  action: DeployAction;
   durationMs: number;
   pruned: string[];
 }
@@ -48,7 +48,7 @@ export async function deployToHost(session: SshSession, config: DeployConfig, ru
     { ...DEFAULT_LOCK_TIMING, lockFile: layout.lock, owner: run.owner, runUrl: run.runUrl, timeoutMs: config.lockTimeoutMs, staleMs: config.lockStaleMs },
     log,
   );
-  const action = config.rollback ? 'rollback' : config.strategy === 'none' ? 'stage' : 'deploy';
+  const action = deployAction(config);
   let target = config.version;
   let before: HostApp = { state: {}, releases: [] };
   try {

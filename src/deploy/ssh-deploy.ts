@@ -1,7 +1,7 @@
 import { formatDuration } from '../inputs/duration.js';
 import type { ActionContext, Outputs } from '../runner/run-action.js';
 import { connectSsh } from '../ssh/connect.js';
-import type { DeployConfig } from './deploy-config.js';
+import { deployAction, type DeployConfig } from './deploy-config.js';
 import { deployToHost, type HostDeployResult } from './deploy-host.js';
 
 /**
@@ -25,7 +25,8 @@ export async function sshDeploy(config: DeployConfig, { log, summary, run }: Act
     summary.section('ssh-deploy', [
       ...results.flatMap((result) => hostRows(result, config)),
       ['Host', failedHost],
-      ['Strategy', config.rollback ? 'rollback' : config.strategy],
+      ['Action', deployAction(config)],
+      ['Strategy', config.strategy],
       ['Result', `failed: ${error instanceof Error ? error.message : String(error)}`],
     ]);
     throw error;
