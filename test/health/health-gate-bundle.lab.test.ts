@@ -45,13 +45,17 @@ describe('dist/health-gate/index.js from the runner', () => {
     });
     expect(run.code).toBe(1);
     const errors = run.log.split('\n').filter((line) => line.startsWith('::error::'));
-    expect(errors).toEqual([
-      `::error::Health gate failed: ${server.url} did not pass 3 checks in a row within 1.0s (5 attempts); last status 200 ` +
+    expect(errors).toHaveLength(1);
+    // An attempt every 200ms for 1s: 5 on an idle machine, fewer when a loaded one delays the first.
+    const attempts = /within 1\.0s \((\d+) attempts\)/.exec(errors[0] ?? '')?.[1] ?? '';
+    expect(Number(attempts)).toBeGreaterThanOrEqual(3);
+    expect(errors[0]).toBe(
+      `::error::Health gate failed: ${server.url} did not pass 3 checks in a row within 1.0s (${attempts} attempts); last status 200 ` +
         '(json version was "v1", expected "v2"), body "{\\"status\\":\\"healthy\\",\\"version\\":\\"v1\\",\\"checks\\":{\\"db\\":{\\"ms\\":4}}}". ' +
         'Read the app logs on the host (docker compose logs), or raise `deadline` if it needs longer to start.',
-    ]);
+    );
     expect(run.summary).toContain('<td>Result</td><td>not healthy before the deadline</td>');
-    expect(run.outputs).toMatchObject({ healthy: 'false', attempts: '5', 'last-status': '200' });
+    expect(run.outputs).toMatchObject({ healthy: 'false', attempts, 'last-status': '200' });
   });
 
   it('rejects a bad condition before probing anything', async () => {

