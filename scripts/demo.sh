@@ -27,6 +27,7 @@ as_runner_shows() {
 run_action() {
   local action=$1 status=0 defaults; shift
   mapfile -d '' defaults < <(node scripts/action-defaults.mjs "$action")
+  [ "${#defaults[@]}" -gt 0 ] || { echo "demo: could not read the defaults of $action/action.yml" >&2; exit 1; }
   : > "$work/output"; : > "$work/summary"
   env "${defaults[@]}" GITHUB_OUTPUT="$work/output" GITHUB_STEP_SUMMARY="$work/summary" GITHUB_ACTIONS=true \
     GITHUB_ACTOR="$(id -un)" GITHUB_REPOSITORY=acme/demo-bot GITHUB_RUN_ID="$RANDOM" \

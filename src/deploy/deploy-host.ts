@@ -1,5 +1,5 @@
 import { composePull, composeRunOnce, composeStop, composeUp, detectCompose, parseComposeFlavor, type ComposeFlavor, type ComposeProject } from '../host/compose-commands.js';
-import { dockerLogin, dockerRemoveImages, makeDockerConfig, removeDockerConfig } from '../host/docker-commands.js';
+import { dockerLogin, dockerRemoveImages, makeDockerConfigDir, privateDockerConfig, readUserDockerConfig, removeDockerConfig } from '../host/docker-commands.js';
 import { activateRelease, appendDeployLog, inspectApp, makeAppFolder, removeReleaseDirs } from '../host/release-commands.js';
 import type { Log } from '../log/log.js';
 import type { RunContext } from '../runner/context.js';
@@ -52,13 +52,15 @@ export async function deployToHost(session: SshSession, config: DeployConfig, ru
   let target = config.version;
   let before: HostApp = { state: {}, releases: [] };
   try {
+    // A deploy killed while logged in leaves its private docker config behind: remove it first.
+    await removePrivateDockerConfig(session, layout, log);
     before = await readHostApp(session, layout);
-    target = config.rollback ? rollbackTarget(config, before, session.host) : config.version;
+    target = config.rollback ? rollbackTarget(config, before, session.host, run.runUrl) : config.version;
     const record = config.rollback ? (before.releases.find((r) => r.version === target)?.record ?? {}) : await stage(session, config, layout, run, log);
     const project = releaseProject(flavor, layout, config.app, target, record);
     if (!config.rollback) await pullAndPrepare(session, config, layout, project, log);
     if (action !== 'stage') await switchTo(session, config, lock, layout, before, project, log);
-    const state = nextState(action, before, target);
+    const state = nextState(action, before, target, run.runUrl);
     await session.writeFile(layout.state, `${JSON.stringify(state)}\n`, 0o644);
     const pruned = await prune(session, config, layout, state, log);
     const result: HostDeployResult = {
@@ -96,10 +98,10 @@ async function readHostApp(session: SshSession, layout: ReleaseLayout): Promise<
   return parseHostApp((await runStep(session, 'Reading the app folder', inspectApp(layout), { stream: false })).stdout);
 }
 
-function rollbackTarget(config: DeployConfig, before: HostApp, host: string): string {
+function rollbackTarget(config: DeployConfig, before: HostApp, host: string, runUrl: string): string {
   const available = before.releases.map((r) => r.version);
   const listed = available.join(', ') || 'none';
-  const target = config.version || rollbackCandidate(before.state, before.current, available);
+  const target = config.version || rollbackCandidate(before.state, before.current, available, runUrl);
   if (!target) {
     throw new StepError(
       `There is no earlier successfully deployed release on ${host} to roll back to (${before.current ?? 'nothing'} is active; releases there: ${listed}): name one with \`version\`.`,
@@ -110,9 +112,12 @@ function rollbackTarget(config: DeployConfig, before: HostApp, host: string): st
   return target;
 }
 
-function nextState(action: HostDeployResult['action'], before: HostApp, target: string): DeployState {
+function nextState(action: DeployAction, before: HostApp, target: string, runUrl: string): DeployState {
   if (action === 'stage') return before.state;
-  return action === 'rollback' ? afterRollback(before.state, before.current, target, new Date()) : afterDeploy(before.state, target, new Date());
+  const available = [...before.releases.map((r) => r.version), target];
+  return action === 'rollback'
+    ? afterRollback(before.state, before.current, target, available, runUrl, new Date())
+    : afterDeploy(before.state, target, available, new Date());
 }
 
 /** Uploads the release folder: compose files, the labels override, .env (0600) and release.json. */
@@ -146,7 +151,9 @@ async function pullAndPrepare(session: SshSession, config: DeployConfig, layout:
   const authed: ComposeProject = registry ? { ...project, dockerConfig: layout.dockerConfig } : project;
   try {
     if (registry) {
-      await runStep(session, 'Preparing a private docker config', makeDockerConfig(layout.dockerConfig), { stream: false });
+      await runStep(session, 'Preparing a private docker config', makeDockerConfigDir(layout.dockerConfig), { stream: false });
+      const userConfig = await runStep(session, 'Reading the docker config', readUserDockerConfig, { stream: false });
+      await session.writeFile(`${layout.dockerConfig}/config.json`, privateDockerConfig(userConfig.stdout), 0o600);
       await log.group(`Logging in to ${registry.server}`, () =>
         runStep(session, `docker login to ${registry.server}`, dockerLogin(registry.server, registry.username, layout.dockerConfig), { stdin: registry.password }),
       );
@@ -158,7 +165,14 @@ async function pullAndPrepare(session: SshSession, config: DeployConfig, layout:
       );
     }
   } finally {
-    if (registry) await session.exec(removeDockerConfig(layout.dockerConfig), { stream: false }).catch(() => undefined);
+    if (registry) await removePrivateDockerConfig(session, layout, log);
+  }
+}
+
+async function removePrivateDockerConfig(session: SshSession, layout: ReleaseLayout, log: Log): Promise<void> {
+  const removed = await session.exec(removeDockerConfig(layout.dockerConfig), { stream: false }).catch(() => undefined);
+  if (removed?.code !== 0) {
+    log.warning(`Could not remove ${layout.dockerConfig} on ${session.host}, which may hold a registry login: delete it by hand.`);
   }
 }
 
@@ -167,7 +181,7 @@ async function switchTo(session: SshSession, config: DeployConfig, lock: HeldLoc
   const release = project.variables.VERSION ?? '';
   const previous = before.current && before.current !== release ? before.releases.find((r) => r.version === before.current) : undefined;
   const previousProject = previous ? releaseProject(project.flavor, layout, config.app, previous.version, previous.record ?? {}) : undefined;
-  lock.assertHeld();
+  await lock.assertHeld();
   await log.group(`Starting ${release} (${config.rollback ? 'rollback' : config.strategy})`, async () => {
     if (config.strategy === 'stop-first' && previousProject) {
       // Two long-polling bots on one token make Telegram answer 409 Conflict: the old one is fully stopped first.
@@ -185,7 +199,6 @@ async function switchTo(session: SshSession, config: DeployConfig, lock: HeldLoc
         error.exitCode,
       );
     }
-    lock.assertHeld();
     await runStep(session, 'Moving current', activateRelease(layout, release), { stream: false });
     log.info(`current -> releases/${release}`);
   });
@@ -195,7 +208,7 @@ async function switchTo(session: SshSession, config: DeployConfig, lock: HeldLoc
 async function prune(session: SshSession, config: DeployConfig, layout: ReleaseLayout, state: DeployState, log: Log): Promise<string[]> {
   try {
     const now = await readHostApp(session, layout);
-    const plan = planPrune(now, config.keepReleases, [state.active, state.previous, now.current, config.version]);
+    const plan = planPrune(now, config.keepReleases, [state.active, state.previous, now.current, config.version], state.history ?? []);
     if (plan.releases.length === 0) return [];
     return await log.group(`Pruning ${plan.releases.length} old release(s)`, async () => {
       await runStep(session, 'Removing old releases', removeReleaseDirs(layout, plan.releases));

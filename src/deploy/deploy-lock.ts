@@ -25,8 +25,11 @@ export class DeployLockError extends Error {
 }
 
 export interface HeldLock {
-  /** Throws when another deploy took the lock over (this one stalled past the stale limit). */
-  assertHeld(): void;
+  /**
+   * Refreshes the lock and throws when another deploy took it over (this one stalled past the
+   * stale limit): called right before a deploy changes what runs.
+   */
+  assertHeld(): Promise<void>;
   release(): Promise<void>;
 }
 
@@ -67,28 +70,21 @@ export async function takeDeployLock(session: SshSession, options: LockOptions, 
     await sleep(Math.min(options.pollMs, options.timeoutMs - waited));
   }
 
-  let released = false;
-  let lost = false;
   const heartbeat = setInterval(() => {
-    session.exec(refreshLock(options.lockFile, token), { stream: false }).then(
-      (refreshed) => {
-        if (!released && refreshed.stdout.includes('lost')) lost = true;
-      },
-      () => undefined,
-    );
+    session.exec(refreshLock(options.lockFile, token), { stream: false }).catch(() => undefined);
   }, options.heartbeatMs);
   heartbeat.unref();
 
   return {
-    assertHeld() {
-      if (lost) {
+    async assertHeld() {
+      const refreshed = await session.exec(refreshLock(options.lockFile, token), { stream: false });
+      if (refreshed.stdout.includes('lost')) {
         throw new DeployLockError(
           `Another deploy took over the deploy lock on ${session.host} while this one stalled, so this one stopped before changing what runs; re-run it when the other has finished.`,
         );
       }
     },
     async release() {
-      released = true;
       clearInterval(heartbeat);
       await session.exec(releaseLock(options.lockFile, token), { stream: false });
     },

@@ -9,7 +9,6 @@ export interface HostApp {
   releases: Array<{ version: string; record?: Partial<ReleaseRecord> }>;
 }
 
-
 export function parseHostApp(stdout: string): HostApp {
   const sections = new Map<string, string[]>();
   let name = '';

@@ -7,11 +7,16 @@ export interface PrunePlan {
 }
 
 /**
- * Which release folders and images to remove: all but the `keep` newest, never the active or the
- * previous release (rollback targets), whatever their age.
+ * Which release folders and images to remove: all but `keep`, never the ones in `protect` (the
+ * active and previous releases, the one just staged). Releases that went live (`history`, newest
+ * last) are kept before ones that never ran, newest first, so failed uploads cannot push rollback
+ * targets out.
  */
-export function planPrune(app: HostApp, keep: number, protect: Array<string | undefined>): PrunePlan {
-  const newestFirst = [...app.releases].sort((a, b) => (b.record?.time ?? '').localeCompare(a.record?.time ?? ''));
+export function planPrune(app: HostApp, keep: number, protect: Array<string | undefined>, history: string[]): PrunePlan {
+  const rank = (version: string): number => history.lastIndexOf(version);
+  const newestFirst = [...app.releases].sort(
+    (a, b) => rank(b.version) - rank(a.version) || (b.record?.time ?? '').localeCompare(a.record?.time ?? ''),
+  );
   const kept = new Set([...newestFirst.slice(0, keep).map((r) => r.version), ...protect.filter((v): v is string => !!v)]);
   const pruned = newestFirst.filter((release) => !kept.has(release.version));
   const keptImages = new Set(newestFirst.filter((r) => kept.has(r.version)).map((r) => imageOf(r)));

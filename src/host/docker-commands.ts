@@ -1,19 +1,39 @@
 import { command, script, withEnv } from './shell.js';
 
+/** The deploy user's own Docker client config, read so a private copy can be made of it. */
+export const readUserDockerConfig = script('cat "$HOME/.docker/config.json" 2>/dev/null || true');
+
 /**
- * A private Docker client config for one deploy's registry login, so the password never stays on
- * the host in ~/.docker/config.json: it starts as a copy of the user's own config (other logins,
- * credential helpers) and links the user's CLI plugins (a compose plugin installed per user).
+ * The folder of a private Docker client config for one deploy's registry login, so the password
+ * never stays in ~/.docker: the user's contexts (rootless Docker) and CLI plugins (a compose plugin
+ * installed per user) are linked in; config.json is written next (privateDockerConfig).
  */
-export const makeDockerConfig = (dir: string): string =>
+export const makeDockerConfigDir = (dir: string): string =>
   script(
-    'rm -rf "$1" && (umask 077 && mkdir -p "$1") && ' +
-      '{ [ ! -f "$HOME/.docker/config.json" ] || cp "$HOME/.docker/config.json" "$1/config.json"; } && ' +
-      '{ [ ! -d "$HOME/.docker/cli-plugins" ] || ln -s "$HOME/.docker/cli-plugins" "$1/cli-plugins"; }',
+    'rm -rf "$1" && (umask 077 && mkdir -p "$1") && for d in cli-plugins contexts; do ' +
+      '[ ! -d "$HOME/.docker/$d" ] || ln -s "$HOME/.docker/$d" "$1/$d" || exit 1; done',
     dir,
   );
 
 export const removeDockerConfig = (dir: string): string => command('rm', '-rf', '--', dir);
+
+/**
+ * The user's config (other logins, proxies, the current context) without credential helpers:
+ * with a `credsStore` or `credHelpers`, docker login would hand the password to the helper, which
+ * keeps it after the private folder is gone.
+ */
+export function privateDockerConfig(userConfig: string): string {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(userConfig);
+  } catch {
+    parsed = {};
+  }
+  const config = parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? { ...(parsed as Record<string, unknown>) } : {};
+  delete config.credsStore;
+  delete config.credHelpers;
+  return `${JSON.stringify(config, null, 2)}\n`;
+}
 
 /** The password goes on stdin, so it never shows in the host's process list. */
 export const dockerLogin = (registry: string, username: string, configDir: string): string =>

@@ -15,19 +15,24 @@ describe('prune plan', () => {
   };
 
   it('keeps the newest N and always the active and previous releases', () => {
-    expect(planPrune(app, 3, ['v6', 'v2'])).toEqual({
+    expect(planPrune(app, 3, ['v6', 'v2'], [])).toEqual({
       releases: ['v3', 'v1'],
       images: ['ghcr.io/acme/bot:v3', 'ghcr.io/acme/bot:v1'],
     });
   });
 
   it('removes nothing when there are no more than N', () => {
-    expect(planPrune(app, 6, [])).toEqual({ releases: [], images: [] });
+    expect(planPrune(app, 6, [], [])).toEqual({ releases: [], images: [] });
+  });
+
+  it('keeps releases that went live before newer ones that never ran', () => {
+    // v5 and v6 were uploaded but failed before going live; v3 and v4 did go live.
+    expect(planPrune(app, 2, ['v4'], ['v1', 'v2', 'v3', 'v4']).releases).toEqual(['v2', 'v1', 'v6', 'v5']);
   });
 
   it('never removes an image a kept release still uses', () => {
     const shared: HostApp = { state: {}, releases: [{ version: 'old', record: { version: 'v1', image: 'x', time: '2026-01-01' } }, release('v1', 2, 'x')] };
-    expect(planPrune(shared, 1, [])).toEqual({ releases: ['old'], images: [] });
+    expect(planPrune(shared, 1, [], [])).toEqual({ releases: ['old'], images: [] });
   });
 });
 

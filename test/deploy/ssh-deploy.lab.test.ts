@@ -91,10 +91,19 @@ describe('ssh-deploy against the lab (webhook bot, recreate)', () => {
     expect(JSON.parse(readFileSync(`${appDir}/state.json`, 'utf8'))).toMatchObject({ active: 'v1', history: ['v1'] });
   });
 
-  it('re-running the rollback never brings back the release it rolled back from', async () => {
-    const run = await deploy({ rollback: 'true', version: '', env: '' });
-    expect(run.code).toBe(1);
-    expect(run.log).toMatch(/::error::There is no earlier successfully deployed release on 127\.0\.0\.1 to roll back to \(v1 is active; releases there: v1, v2\): name one with `version`\./);
+  it('re-running the rollback run re-activates the same release; a new rollback run finds nothing earlier', async () => {
+    const rerun = await deploy({ rollback: 'true', version: '', env: '' });
+    expect(rerun.code).toBe(0);
+    expect(rerun.outputs).toMatchObject({ release: 'v1' });
+    expect(readlinkSync(`${appDir}/current`)).toBe('releases/v1');
+
+    const another = await runDistAction(
+      'ssh-deploy',
+      { ...labSshInputs(), ...sampleBotInputs('webhook', app, appDir), rollback: 'true' },
+      { env: { GITHUB_RUN_ID: '4243' } },
+    );
+    expect(another.code).toBe(1);
+    expect(another.log).toMatch(/::error::There is no earlier successfully deployed release on 127\.0\.0\.1 to roll back to \(v1 is active; releases there: v1, v2\): name one with `version`\./);
     expect(readlinkSync(`${appDir}/current`)).toBe('releases/v1');
     expect(await waitForVersion(port, 'v1')).toContain('"version":"v1"');
   });
@@ -122,6 +131,7 @@ describe('ssh-deploy against the lab (webhook bot, recreate)', () => {
     const run = await deploy({ version: 'v404' });
     expect(run.code).toBe(1);
     expect(run.log).toMatch(/::error::Pulling images failed on 127\.0\.0\.1 with exit code \d+/);
+    expect(existsSync(`${appDir}/.docker-auth`)).toBe(false);
     expect(readlinkSync(`${appDir}/current`)).toBe('releases/v1');
     expect(await waitForVersion(port, 'v1')).toContain('"version":"v1"');
   });

@@ -1,7 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { killableCommand, MarkerFilter } from '../../src/ssh/killable-command.js';
 import { LineStream } from '../../src/ssh/line-stream.js';
-import type { ExecOptions } from '../../src/ssh/types.js';
 
 describe('command output handling', () => {
   it('cuts lines as they complete, keeps multi-byte characters split across chunks, flushes the last partial line', () => {
@@ -50,11 +49,5 @@ describe('command output handling', () => {
     filter.write(Buffer.from('no marker here'));
     filter.end();
     expect(Buffer.concat(forwarded).toString()).toBe('no marker here');
-  });
-
-  it('has no per-command line prefix: streamed lines are logged as the host printed them', () => {
-    // @ts-expect-error `prefix` had no caller and was removed; `npm run typecheck` fails if it comes back unused.
-    const options: ExecOptions = { stream: true, prefix: '[web1]' };
-    expect(options.stream).toBe(true);
   });
 });
