@@ -41,47 +41,32 @@ describe('ssh-deploy refuses bad input with one sentence and harms nothing', () 
     'connect-timeout': '5s',
   });
 
-  it.each(['../x', 'v1;rm -rf /', '$(touch /tmp/pwned)', 'v1 v2'])('rejects version %j before connecting', async (version) => {
+  /** Runs with `inputs` against a port that counts connections; asserts the run failed without one. */
+  async function rejectedBeforeConnecting(inputs: Record<string, string>): Promise<{ error: string; log: string }> {
     const counter = await connectionCounter();
     try {
-      const run = await runDistAction('ssh-deploy', { ...base(), port: String(counter.port), version });
+      const run = await runDistAction('ssh-deploy', { ...base(), ...inputs, port: String(counter.port) });
       expect(run.code).toBe(1);
-      expect(errorLine(run.log)).toMatch(/^Input `version` .* is not a valid release name: .*\.$/);
       expect(counter.count()).toBe(0);
-      expect(existsSync('/tmp/pwned')).toBe(false);
+      return { error: errorLine(run.log), log: run.log };
     } finally {
       counter.close();
     }
+  }
+
+  it.each(['../x', 'v1;rm -rf /', '$(touch /tmp/pwned)', 'v1 v2'])('rejects version %j before connecting', async (version) => {
+    expect((await rejectedBeforeConnecting({ version })).error).toMatch(/^Input `version` .* is not a valid release name: .*\.$/);
+    expect(existsSync('/tmp/pwned')).toBe(false);
   });
 
   it('rejects an unparseable private key before connecting', async () => {
-    const counter = await connectionCounter();
-    try {
-      const run = await runDistAction('ssh-deploy', { ...base(), port: String(counter.port), 'private-key': 'not a key at all' });
-      expect(run.code).toBe(1);
-      expect(errorLine(run.log)).toMatch(/private-key/);
-      expect(counter.count()).toBe(0);
-    } finally {
-      counter.close();
-    }
+    expect((await rejectedBeforeConnecting({ 'private-key': 'not a key at all' })).error).toMatch(/private-key/);
   });
 
   it('rejects a wrong passphrase before connecting', async () => {
-    const counter = await connectionCounter();
-    try {
-      const run = await runDistAction('ssh-deploy', {
-        ...base(),
-        port: String(counter.port),
-        'private-key': readFileSync(lab.keys.encrypted, 'utf8'),
-        passphrase: 'wrong passphrase',
-      });
-      expect(run.code).toBe(1);
-      expect(errorLine(run.log)).toMatch(/passphrase/);
-      expect(run.log).not.toContain('wrong passphrase');
-      expect(counter.count()).toBe(0);
-    } finally {
-      counter.close();
-    }
+    const { error, log } = await rejectedBeforeConnecting({ 'private-key': readFileSync(lab.keys.encrypted, 'utf8'), passphrase: 'wrong passphrase' });
+    expect(error).toMatch(/passphrase/);
+    expect(log).not.toContain('wrong passphrase');
   });
 
   it('requires known-hosts or host-fingerprint, pointing at how to get them', async () => {
@@ -121,17 +106,9 @@ describe('ssh-deploy refuses bad input with one sentence and harms nothing', () 
   });
 
   it('rejects a compose file that is not YAML before connecting', async () => {
-    const counter = await connectionCounter();
     const dir = mkdtempSync(join(tmpdir(), 'compose-'));
     writeFileSync(join(dir, 'compose.yml'), 'services: [\n  bot\n');
-    try {
-      const run = await runDistAction('ssh-deploy', { ...base(), port: String(counter.port), 'compose-file': join(dir, 'compose.yml') });
-      expect(run.code).toBe(1);
-      expect(errorLine(run.log)).toMatch(/^Compose file compose\.yml is not valid YAML: /);
-      expect(counter.count()).toBe(0);
-    } finally {
-      counter.close();
-    }
+    expect((await rejectedBeforeConnecting({ 'compose-file': join(dir, 'compose.yml') })).error).toMatch(/^Compose file compose\.yml is not valid YAML: /);
   });
 
   it('refuses a lock-stale-after that would take a live deploy\'s lock', async () => {
