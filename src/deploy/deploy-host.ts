@@ -62,7 +62,13 @@ export async function deployToHost(session: SshSession, config: DeployConfig, ru
     if (action !== 'stage') await switchTo(session, config, lock, layout, before, project, log);
     const state = nextState(action, before, target, run.runUrl);
     await session.writeFile(layout.state, `${JSON.stringify(state)}\n`, 0o644);
-    const pruned = await prune(session, config, layout, state, log);
+    // The host as this run leaves it, known without reading it again: the folders it had, plus this release.
+    const after: HostApp = {
+      state,
+      releases: [...before.releases.filter((r) => r.version !== target), { version: target, record }],
+      ...(action === 'stage' ? (before.current ? { current: before.current } : {}) : { current: target }),
+    };
+    const pruned = await prune(session, config, layout, after, log);
     const result: HostDeployResult = {
       host: session.host,
       release: target,
@@ -205,10 +211,10 @@ async function switchTo(session: SshSession, config: DeployConfig, lock: HeldLoc
 }
 
 /** Best effort: the new release already runs, so a release folder or image that will not go is a warning. */
-async function prune(session: SshSession, config: DeployConfig, layout: ReleaseLayout, state: DeployState, log: Log): Promise<string[]> {
+async function prune(session: SshSession, config: DeployConfig, layout: ReleaseLayout, after: HostApp, log: Log): Promise<string[]> {
+  const { state } = after;
   try {
-    const now = await readHostApp(session, layout);
-    const plan = planPrune(now, config.keepReleases, [state.active, state.previous, now.current, config.version], state.history ?? []);
+    const plan = planPrune(after, config.keepReleases, [state.active, state.previous, after.current, config.version], state.history ?? []);
     if (plan.releases.length === 0) return [];
     return await log.group(`Pruning ${plan.releases.length} old release(s)`, async () => {
       await runStep(session, 'Removing old releases', removeReleaseDirs(layout, plan.releases));

@@ -1,7 +1,8 @@
 import { existsSync, readFileSync, readlinkSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { lab } from '../lab/lab.js';
 import { runDistAction, type ActionRun } from '../support/action-runner.js';
-import { freePort, labSshInputs, sampleBotInputs, waitForVersion, onHost, removeAppContainers, uniqueApp } from '../support/lab-host.js';
+import { expectPreDeployFailureKeeps, freePort, labSshInputs, sampleBotInputs, waitForVersion, onHost, removeAppContainers, uniqueApp } from '../support/lab-host.js';
 
 const appsRoot = '/srv/bot-deploy-lab';
 const botToken = '123456:AAF-super-secret-bot-token';
@@ -118,11 +119,7 @@ describe('ssh-deploy against the lab (webhook bot, recreate)', () => {
 
   it('reports a failing pre-deploy command with its exact exit code and keeps the running release', async () => {
     const run = await deploy({ version: 'v2', service: 'bot', 'pre-deploy': 'echo migrating; exit 7' });
-    expect(run.code).toBe(1);
-    expect(run.log).toContain('migrating');
-    expect(run.log).toMatch(/::error::The pre-deploy command failed on 127\.0\.0\.1 with exit code 7; its output is above\.$/m);
-    expect(readlinkSync(`${appDir}/current`)).toBe('releases/v1');
-    expect(await waitForVersion(port, 'v1')).toContain('"version":"v1"');
+    await expectPreDeployFailureKeeps(run, appDir, port, 'v1');
     const last = JSON.parse(readFileSync(`${appDir}/deploys.log`, 'utf8').trim().split('\n').pop() ?? '{}');
     expect(last).toMatchObject({ action: 'deploy', version: 'v2', result: 'failure' });
   });
@@ -132,6 +129,23 @@ describe('ssh-deploy against the lab (webhook bot, recreate)', () => {
     expect(run.code).toBe(1);
     expect(run.log).toMatch(/::error::Pulling images failed on 127\.0\.0\.1 with exit code \d+/);
     expect(existsSync(`${appDir}/.docker-auth`)).toBe(false);
+    expect(readlinkSync(`${appDir}/current`)).toBe('releases/v1');
+    expect(await waitForVersion(port, 'v1')).toContain('"version":"v1"');
+  });
+
+  it('starts the previous release again when the new one cannot start', async () => {
+    // v2 asks for a host port something else holds, so its container cannot start.
+    const squatter = createServer();
+    const taken = await freePort();
+    await new Promise<void>((resolve) => squatter.listen(taken, '127.0.0.1', resolve));
+    try {
+      const run = await deploy({ version: 'v2', env: `BOT_TOKEN=${botToken}\nHOST_PORT=${taken}\n` });
+      expect(run.code).toBe(1);
+      expect(run.log).toContain('::warning::v2 did not start on 127.0.0.1; starting v1 again.');
+      expect(run.log).toMatch(/::error::Starting v2 failed on 127\.0\.0\.1 with exit code \d+; its output is above\.$/m);
+    } finally {
+      squatter.close();
+    }
     expect(readlinkSync(`${appDir}/current`)).toBe('releases/v1');
     expect(await waitForVersion(port, 'v1')).toContain('"version":"v1"');
   });

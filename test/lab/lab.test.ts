@@ -24,7 +24,9 @@ function run(file: string, args: string[], options: { input?: string; env?: Node
         resolve({ code, stdout, stderr });
       },
     );
-    // An open stdin would keep ssh forwarding it until the remote command ends on its own.
+    // An open stdin would keep ssh forwarding it until the remote command ends on its own. A command
+    // that exits before reading it closes the pipe: that EPIPE is not the test's verdict, the exit code is.
+    child.stdin?.on('error', () => undefined);
     child.stdin?.end(options.input ?? '');
   });
 }

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { readlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { lab, labKnownHosts, readLabFile } from '../lab/lab.js';
@@ -74,4 +75,16 @@ export function sampleBotInputs(sample: 'webhook' | 'polling', app: string, appD
     'registry-username': lab.registry.username,
     'registry-password': lab.registry.password,
   };
+}
+
+/**
+ * A deploy whose `pre-deploy: echo migrating; exit 7` failed: the exact exit code is reported, the
+ * command's output is in the log, and `running` is still current and answering on `port`.
+ */
+export async function expectPreDeployFailureKeeps(run: { code: number; log: string }, appDir: string, port: number, running: string): Promise<void> {
+  expect(run.code).toBe(1);
+  expect(run.log).toContain('migrating');
+  expect(run.log).toMatch(/::error::The pre-deploy command failed on 127\.0\.0\.1 with exit code 7; its output is above\.$/m);
+  expect(readlinkSync(`${appDir}/current`)).toBe(`releases/${running}`);
+  expect(await waitForVersion(port, running)).toContain(`"version":"${running}"`);
 }
