@@ -8,10 +8,9 @@ import { readSshTargets, sshInputs } from '../ssh/ssh-inputs.js';
 import type { ConnectOptions } from '../ssh/types.js';
 import { validateApp, validateAppDir, validateImage, validateVersion } from './names.js';
 import { composeServices, dotenvValues } from './release-files.js';
-import { DEFAULT_LOCK_TIMING } from './deploy-lock.js';
+import { DEFAULT_LOCK_TIMING } from '../pipeline/deploy-lock.js';
+import { STRATEGIES, type StrategyName } from './strategies/strategy-factory.js';
 
-export const STRATEGIES = ['recreate', 'stop-first', 'none'] as const;
-export type Strategy = (typeof STRATEGIES)[number];
 
 export interface ComposeSource {
   /** The file's name in the release folder. */
@@ -40,7 +39,7 @@ export interface DeployConfig {
   registry?: RegistryLogin;
   preDeploy: string;
   service: string;
-  strategy: Strategy;
+  strategy: StrategyName;
   keepReleases: number;
   rollback: boolean;
   lockTimeoutMs: number;

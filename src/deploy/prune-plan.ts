@@ -1,4 +1,4 @@
-import type { HostApp } from './host-app.js';
+import type { HostApp } from '../pipeline/host-app.js';
 
 export interface PrunePlan {
   releases: string[];

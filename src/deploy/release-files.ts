@@ -2,9 +2,20 @@ import { parse as parseDotenv } from 'dotenv';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { InputError } from '../inputs/input-error.js';
 
+/** One color of a blue-green pair and the host port it listens on. */
+export interface ColorSlot {
+  color: 'blue' | 'green';
+  port: number;
+}
+
 /** The variables every compose command and the release's .env carry (product.md, compose conventions). */
-export function suiteVariables(app: string, version: string, image: string): Record<string, string> {
-  return { APP: app, VERSION: version, ...(image ? { IMAGE: `${image}:${version}` } : {}) };
+export function suiteVariables(app: string, version: string, image: string, slot?: ColorSlot): Record<string, string> {
+  return {
+    APP: app,
+    VERSION: version,
+    ...(image ? { IMAGE: `${image}:${version}` } : {}),
+    ...(slot ? { COLOR: slot.color, HOST_PORT: String(slot.port) } : {}),
+  };
 }
 
 /** The user's dotenv values, for masking; throws one sentence (never echoing the text) when it isn't dotenv. */

@@ -1,44 +1,34 @@
 import { formatDuration } from '../inputs/duration.js';
-import type { ActionContext, Outputs } from '../runner/run-action.js';
-import { connectSsh } from '../ssh/connect.js';
+import { onEachHost, type PipelineEnv } from '../pipeline/host-pipeline.js';
+import type { JobSummary } from '../runner/job-summary.js';
 import { deployAction, type DeployConfig } from './deploy-config.js';
-import { deployToHost, type HostDeployResult } from './deploy-host.js';
+import { deployHost, type HostDeployResult } from './deploy-host.js';
 
-/**
- * ssh-deploy: one host after the other, one SSH connection each, stopping at the first failure so a
- * bad release never reaches the rest of the fleet.
- */
-export async function sshDeploy(config: DeployConfig, { log, summary, run }: ActionContext): Promise<Outputs> {
+export interface SshDeployResult {
+  /** One per host that was deployed, in order. */
+  hosts: HostDeployResult[];
+  /** The host where the deploy stopped (the rest of the fleet was not touched). */
+  failure?: { host: string; error: unknown };
+  durationMs: number;
+}
+
+/** ssh-deploy: deployHost on one host after the other, stopping at the first failure; the summary tells each host's story. */
+export async function sshDeploy(config: DeployConfig, env: PipelineEnv, summary: JobSummary): Promise<SshDeployResult> {
   const started = Date.now();
-  const results: HostDeployResult[] = [];
-  try {
-    for (const target of config.targets) {
-      const session = await connectSsh(target, log);
-      try {
-        results.push(await deployToHost(session, config, run, log));
-      } finally {
-        await session.close();
-      }
-    }
-  } catch (error) {
-    const failedHost = config.targets[results.length]?.host ?? '';
-    summary.section('ssh-deploy', [
-      ...results.flatMap((result) => hostRows(result, config)),
-      ['Host', failedHost],
-      ['Action', deployAction(config)],
-      ['Strategy', config.strategy],
-      ['Result', `failed: ${error instanceof Error ? error.message : String(error)}`],
-    ]);
-    throw error;
-  }
-  summary.section('ssh-deploy', results.flatMap((result) => hostRows(result, config)));
-  const first = results[0];
-  return {
-    release: first?.release ?? config.version,
-    'previous-release': first?.previous ?? '',
-    'release-dir': first?.releaseDir ?? '',
-    'duration-ms': Date.now() - started,
-  };
+  const setup = { app: config.app, appDir: config.appDir, lockTimeoutMs: config.lockTimeoutMs, lockStaleMs: config.lockStaleMs };
+  const { results, failure } = await onEachHost(config.targets, setup, env, (ctx) => deployHost(ctx, config));
+  summary.section('ssh-deploy', [
+    ...results.flatMap((result) => hostRows(result, config)),
+    ...(failure
+      ? ([
+          ['Host', failure.host],
+          ['Action', deployAction(config)],
+          ['Strategy', config.strategy],
+          ['Result', `failed: ${failure.error instanceof Error ? failure.error.message : String(failure.error)}`],
+        ] as Array<[string, string]>)
+      : []),
+  ]);
+  return { hosts: results, ...(failure ? { failure } : {}), durationMs: Date.now() - started };
 }
 
 function hostRows(result: HostDeployResult, config: DeployConfig): Array<[string, string]> {
@@ -49,7 +39,7 @@ function hostRows(result: HostDeployResult, config: DeployConfig): Array<[string
     ['Release', result.release],
     ['Previous release', result.previous || '(none)'],
     ['Duration', formatDuration(result.durationMs)],
-    ...(result.pruned.length > 0 ? [['Pruned', result.pruned.join(', ')] as [string, string]] : []),
+    ...(result.pruned.releases.length > 0 ? [['Pruned', result.pruned.releases.join(', ')] as [string, string]] : []),
     ['Result', 'success'],
   ];
 }

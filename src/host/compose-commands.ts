@@ -46,6 +46,10 @@ export const composeUp = (project: ComposeProject): string => compose(project, '
 export const composeStop = (project: ComposeProject, service?: string): string =>
   compose(project, 'stop', ...(service ? [service] : []));
 
-/** A one-off container of `service` running `shellCommand` under sh -c (migrations before the switch). */
-export const composeRunOnce = (project: ComposeProject, service: string, shellCommand: string): string =>
-  compose(project, 'run', '--rm', '-T', service, 'sh', '-c', shellCommand);
+/**
+ * A one-off container of `service` running `shellCommand` under sh -c (migrations before the
+ * switch), under a name of ours: Docker's daemon owns it, so a timed-out or cancelled run stops it
+ * by that name.
+ */
+export const composeRunOnce = (project: ComposeProject, service: string, shellCommand: string, name: string): string =>
+  compose(project, 'run', '--rm', '-T', '--name', name, service, 'sh', '-c', shellCommand);

@@ -42,3 +42,14 @@ export const dockerLogin = (registry: string, username: string, configDir: strin
 /** Removes images by reference; a reference still used by a container is reported and kept by docker. */
 export const dockerRemoveImages = (references: string[]): string =>
   command('docker', 'image', 'rm', ...references);
+
+/** Stops and removes a container by name; succeeds when there is none. */
+export const removeContainer = (name: string): string =>
+  script('if docker container inspect "$1" >/dev/null 2>&1; then docker rm -f "$1" >/dev/null; fi', name);
+
+/** `<app>-predeploy-<run token>`: one per run, and found again by its prefix under the lock. */
+export const oneOffName = (app: string, token: string): string => `${app}-predeploy-${token}`;
+
+/** Removes the one-off containers that earlier runs of `app` left (their runs died); only under the deploy lock. */
+export const removeLeftoverOneOffs = (app: string): string =>
+  script('docker ps -aq --filter "name=^$1" | xargs -r docker rm -f >/dev/null', oneOffName(app, ''));

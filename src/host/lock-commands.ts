@@ -10,6 +10,8 @@ import { script } from './shell.js';
  * 3 held by someone else (stdout "held <age>" then the holder's record).
  */
 export const LOCK_HELD_EXIT = 3;
+/** Exit code of refresh when another deploy holds the lock now (this one stalled and was taken over). */
+export const LOCK_LOST_EXIT = 4;
 
 const GUARDED =
   'command -v flock >/dev/null || { echo "flock(1) is needed on the host (util-linux)" >&2; exit 2; }\n' +
@@ -33,9 +35,9 @@ export const acquireLock = (lockFile: string, token: string, record: string, sta
     String(staleSeconds),
   );
 
-/** Touches the lock if this deploy still holds it; prints "lost" otherwise. */
+/** Touches the lock if this deploy still holds it; exits LOCK_LOST_EXIT otherwise. */
 export const refreshLock = (lockFile: string, token: string): string =>
-  script(GUARDED + HOLDER_TOKEN + 'if [ "$held" = "$2" ]; then touch "$1"; else echo lost; fi', lockFile, token);
+  script(GUARDED + HOLDER_TOKEN + `if [ "$held" = "$2" ]; then touch "$1"; else exit ${LOCK_LOST_EXIT}; fi`, lockFile, token);
 
 export const releaseLock = (lockFile: string, token: string): string =>
   script(GUARDED + HOLDER_TOKEN + 'if [ "$held" = "$2" ]; then rm -f "$1"; fi', lockFile, token);

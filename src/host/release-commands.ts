@@ -1,4 +1,4 @@
-import type { ReleaseLayout } from '../deploy/release-layout.js';
+import type { ReleaseLayout } from './release-layout.js';
 import { command, script } from './shell.js';
 
 /** Creates a folder below the app folder (and the app folder); says clearly when the user may not. */
@@ -33,5 +33,22 @@ export const activateRelease = (layout: ReleaseLayout, version: string): string 
 /** Appends the JSON line arriving on stdin to deploys.log. */
 export const appendDeployLog = (layout: ReleaseLayout): string => script('cat >> "$1"', layout.deployLog);
 
-export const removeReleaseDirs = (layout: ReleaseLayout, versions: string[]): string =>
-  command('rm', '-rf', '--', ...versions.map((version) => layout.releaseDir(version)));
+/** Removes folders (release folders, a staging folder) and everything in them. */
+export const removePaths = (paths: string[]): string => command('rm', '-rf', '--', ...paths);
+
+/** Removes what runs that died left in the releases folder (their staging folders); run under the lock. */
+export const tidyReleasesDir = (layout: ReleaseLayout): string =>
+  script('rm -rf -- "$1"/.staging-* "$1"/.replaced-*', layout.releasesDir);
+
+/**
+ * Moves a staged release into place. An existing folder of the same version (perhaps the rollback
+ * target) is replaced only now, by renames, so a deploy that failed earlier never touched it.
+ */
+export const publishRelease = (layout: ReleaseLayout, staging: string, version: string): string =>
+  script(
+    'old="$1/.replaced-$3"; rm -rf -- "$old"; if [ -e "$1/$3" ]; then mv -T -- "$1/$3" "$old" || exit 1; fi; ' +
+      'mv -T -- "$2" "$1/$3" || { [ ! -e "$old" ] || mv -T -- "$old" "$1/$3"; exit 1; }; rm -rf -- "$old"',
+    layout.releasesDir,
+    staging,
+    version,
+  );

@@ -9,7 +9,9 @@ export class ActionFailure extends Error {
   constructor(
     message: string,
     readonly outputs: Outputs,
+    /** The error that failed the step, when there is one (a bug's stack is printed at debug level). */
+    cause?: unknown,
   ) {
-    super(message);
+    super(message, cause === undefined ? undefined : { cause });
   }
 }

@@ -3,8 +3,12 @@ import { Inputs } from '../inputs/inputs.js';
 import type { Log } from '../log/log.js';
 import { ActionFailure } from './action-failure.js';
 import { actionsLog } from './actions-log.js';
-import { runContext, type RunContext } from './context.js';
+import { Journal, type CleanupJournal } from '../pipeline/cleanup-journal.js';
+import { LOCK_TOKEN_VARIABLE, runInfo, type RunInfo } from '../pipeline/run-info.js';
 import { SummaryBuffer, type JobSummary } from './job-summary.js';
+
+/** The step state the post step reads the cleanup journal from. */
+export const JOURNAL_STATE = 'cleanup-journal';
 
 export type Outputs = Record<string, string | number | boolean>;
 
@@ -13,7 +17,9 @@ export interface ActionContext {
   inputs: Inputs;
   log: Log;
   summary: JobSummary;
-  run: RunContext;
+  run: RunInfo;
+  /** What the run leaves on hosts until it is undone, saved as step state for the post step. */
+  journal: CleanupJournal;
 }
 
 /**
@@ -22,11 +28,15 @@ export interface ActionContext {
  */
 export async function runAction(title: string, work: (context: ActionContext) => Promise<Outputs>): Promise<void> {
   const summary = new SummaryBuffer();
+  const run = runInfo(process.env);
+  // Later steps of the job hold the deploy lock under the same token: they never wait on this one.
+  core.exportVariable(LOCK_TOKEN_VARIABLE, run.lockToken);
   const context: ActionContext = {
     inputs: new Inputs((name) => core.getInput(name)),
     log: actionsLog,
     summary,
-    run: runContext(process.env),
+    run,
+    journal: new Journal([], (entries) => core.saveState(JOURNAL_STATE, JSON.stringify(entries))),
   };
   try {
     setOutputs(await work(context));

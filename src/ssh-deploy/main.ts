@@ -1,7 +1,10 @@
 import { readDeployConfig } from '../deploy/deploy-config.js';
 import { sshDeploy } from '../deploy/ssh-deploy.js';
 import { runAction } from '../runner/run-action.js';
+import { connectSsh } from '../ssh/connect.js';
+import { sshDeployOutputs } from './outputs.js';
 
-await runAction('ssh-deploy', (context) =>
-  sshDeploy(readDeployConfig(context.inputs, context.log, process.env.GITHUB_WORKSPACE || process.cwd()), context),
-);
+await runAction('ssh-deploy', async ({ inputs, log, summary, run, journal }) => {
+  const config = readDeployConfig(inputs, log, process.env.GITHUB_WORKSPACE || process.cwd());
+  return sshDeployOutputs(await sshDeploy(config, { log, run, journal, connect: connectSsh }, summary), config.version);
+});

@@ -2,9 +2,10 @@ import type { Duplex } from 'node:stream';
 import type { Client, SFTPWrapper } from 'ssh2';
 import type { Log } from '../log/log.js';
 import { runCommand } from './exec.js';
+import { checkExit } from './exit-policy.js';
 import { writeFileAtomic } from './sftp-write.js';
 import { SshError } from './ssh-error.js';
-import type { ConnectOptions, ExecOptions, ExecResult, SshSession } from './types.js';
+import type { ConnectOptions, ExecOptions, ExecResult, RunOptions, SshSession } from './types.js';
 
 /** An open connection to one host (through its jump host, if any), shared by everything an action does there. */
 export class Session implements SshSession {
@@ -40,6 +41,10 @@ export class Session implements SshSession {
       },
       this.log,
     );
+  }
+
+  async run(command: string, options: RunOptions): Promise<ExecResult> {
+    return checkExit(this.host, await this.exec(command, options), options);
   }
 
   async writeFile(path: string, content: string | Buffer, mode: number): Promise<void> {

@@ -35,6 +35,13 @@ export interface ExecOptions {
   stream?: boolean;
 }
 
+export interface RunOptions extends ExecOptions {
+  /** What the command does, as the subject of the error sentence ("Pulling images"). */
+  what: string;
+  /** A non-zero exit is an answer the caller reads, not a failure (toolkit exec's ignoreReturnCode). */
+  allowFailure?: boolean;
+}
+
 export interface ExecResult {
   /** The remote exit code; 128+n when the command was killed by signal n, as a shell reports it. */
   code: number;
@@ -48,6 +55,11 @@ export interface SshSession {
   readonly host: string;
   /** Runs a command line (already quoted by the caller); never rejects for a non-zero exit. */
   exec(command: string, options?: ExecOptions): Promise<ExecResult>;
+  /**
+   * Runs a command under the one exit-code policy: throws a CommandError on a timeout or a non-zero
+   * exit, unless `allowFailure` makes the exit code an answer.
+   */
+  run(command: string, options: RunOptions): Promise<ExecResult>;
   /** Writes a file over SFTP, created with `mode` from the first byte (no window where it is readable). */
   writeFile(path: string, content: string | Buffer, mode: number): Promise<void>;
   /** A TCP stream to host:port as seen from the remote host (direct-tcpip). */

@@ -1,5 +1,5 @@
-import type { HostApp } from '../../src/deploy/host-app.js';
-import { parseHostApp } from '../../src/deploy/host-app.js';
+import type { HostApp } from '../../src/pipeline/host-app.js';
+import { parseHostApp } from '../../src/pipeline/host-app.js';
 import { planPrune } from '../../src/deploy/prune-plan.js';
 
 const release = (version: string, day: number, image = 'ghcr.io/acme/bot') => ({

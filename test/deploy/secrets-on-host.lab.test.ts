@@ -1,12 +1,12 @@
 import { join } from 'node:path';
 import { readDeployConfig } from '../../src/deploy/deploy-config.js';
-import { deployToHost } from '../../src/deploy/deploy-host.js';
+import { deployHost } from '../../src/deploy/deploy-host.js';
 import { Inputs } from '../../src/inputs/inputs.js';
 import { RecordingLog } from '../../src/log/recording-log.js';
-import { runContext } from '../../src/runner/context.js';
 import { connectSsh } from '../../src/ssh/connect.js';
-import type { ExecOptions, SshSession } from '../../src/ssh/types.js';
 import { lab } from '../lab/lab.js';
+import { scriptedContext } from '../support/scripted-context.js';
+import { ScriptedSession } from '../support/scripted-session.js';
 import { freePort, labSshInputs, removeAppContainers, uniqueApp } from '../support/lab-host.js';
 
 /**
@@ -38,38 +38,31 @@ describe('secrets during a real deploy', () => {
     const config = readDeployConfig(new Inputs((name) => values[name] ?? ''), log, process.cwd());
     const target = config.targets[0];
     if (!target) throw new Error('no target');
-    const session = await connectSsh(target, log);
-    const commands: Array<{ line: string; stdin: string }> = [];
-    const files: Array<{ path: string; mode: number; content: string }> = [];
-    const recording: SshSession = {
-      host: session.host,
-      exec: (line: string, options?: ExecOptions) => {
-        commands.push({ line, stdin: options?.stdin?.toString() ?? '' });
-        return session.exec(line, options);
-      },
-      writeFile: (path, content, mode) => {
-        files.push({ path, mode, content: content.toString() });
-        return session.writeFile(path, content, mode);
-      },
-      forward: (host, port) => session.forward(host, port),
-      close: () => session.close(),
-    };
+    const session = new ScriptedSession(target.host, await connectSsh(target, log));
     try {
-      await deployToHost(recording, config, runContext({ GITHUB_ACTOR: 'octocat' }), log);
+      const { ctx } = scriptedContext(session, { log, setup: { app, appDir: config.appDir } });
+      await deployHost(ctx, config);
     } finally {
       await session.close();
     }
+    const commands = session.calls.map(({ line, options }) => ({ line, stdin: options.stdin?.toString() ?? '' }));
+    const { files } = session;
 
     const secrets = [botToken, lab.registry.password, values['private-key'] ?? ''];
     expect(commands.length).toBeGreaterThan(8);
     expect(commands.filter(({ line }) => secrets.some((secret) => line.includes(secret)))).toEqual([]);
     const login = commands.filter(({ line }) => line.includes('docker login'));
     expect(login.map(({ stdin }) => stdin)).toEqual([lab.registry.password]);
-    const envFile = files.find(({ path }) => path.endsWith('/releases/v1/.env'));
+    const envFile = files.find(({ path }) => /\/releases\/\.staging-[0-9a-f]+\/\.env$/.test(path));
     expect(envFile?.mode).toBe(0o600);
     expect(envFile?.content).toContain(botToken);
     expect(files.filter(({ content }) => content.includes(botToken)).map(({ path }) => path)).toEqual([envFile?.path]);
     expect(log.text).toContain('migrated');
+    // The registry login is gone before the migration runs: it lives only as long as the pull.
+    const removed = commands.findIndex(({ line }) => /rm -rf -- \S*\.docker-auth/.test(line));
+    const migration = commands.findIndex(({ line }) => line.includes('echo migrated'));
+    expect(removed).toBeGreaterThan(-1);
+    expect(removed).toBeLessThan(migration);
     expect(log.text).not.toContain(botToken);
     expect(log.text).not.toContain(lab.registry.password);
   });

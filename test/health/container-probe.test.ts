@@ -19,6 +19,7 @@ function fakeSession(answer: () => Promise<ExecResult>): SshSession & { calls: E
       calls.push(options);
       return answer();
     },
+    run: () => Promise.reject(new Error('not used')),
     writeFile: () => Promise.reject(new Error('not used')),
     forward: () => Promise.reject(new Error('not used')),
     close: () => Promise.resolve(),

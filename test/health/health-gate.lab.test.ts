@@ -23,6 +23,7 @@ async function gate(values: Record<string, string>, rewrite: (line: string) => s
     return {
       host: session.host,
       exec: (line, options) => session.exec(rewrite(line), options),
+      run: (line, options) => session.run(rewrite(line), options),
       writeFile: (path, content, mode) => session.writeFile(path, content, mode),
       forward: (host, port) => {
         traffic.forwards.push(`${host}:${port}`);

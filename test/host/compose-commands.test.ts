@@ -27,9 +27,9 @@ describe('compose commands', () => {
     expect(composeStop(project)).toBe(`${base} stop`);
   });
 
-  it('quotes the pre-deploy command as one sh -c argument', () => {
-    expect(composeRunOnce(project, 'bot', 'alembic upgrade head && echo "done"')).toBe(
-      `${base} run --rm -T bot sh -c 'alembic upgrade head && echo "done"'`,
+  it('quotes the pre-deploy command as one sh -c argument, in a container named by the run', () => {
+    expect(composeRunOnce(project, 'bot', 'alembic upgrade head && echo "done"', 'bot-predeploy-ab12')).toBe(
+      `${base} run --rm -T --name bot-predeploy-ab12 bot sh -c 'alembic upgrade head && echo "done"'`,
     );
   });
 

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, utimesSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { acquireLock, LOCK_HELD_EXIT, refreshLock, releaseLock } from '../../src/host/lock-commands.js';
+import { acquireLock, LOCK_HELD_EXIT, LOCK_LOST_EXIT, refreshLock, releaseLock } from '../../src/host/lock-commands.js';
 
 /** The lock scripts are plain sh + flock: run them for real on this machine. */
 const run = (line: string) => spawnSync('sh', ['-c', line], { encoding: 'utf8' });
@@ -59,11 +59,17 @@ describe('deploy lock scripts', () => {
 
   it('refreshes and releases only for the holder', () => {
     run(acquireLock(lock, 'aa11', record('aa11', 'run 1'), 120));
-    expect(run(refreshLock(lock, 'bb22')).stdout).toBe('lost\n');
+    expect(run(refreshLock(lock, 'bb22')).status).toBe(LOCK_LOST_EXIT);
     run(releaseLock(lock, 'bb22'));
     expect(existsSync(lock)).toBe(true);
-    expect(run(refreshLock(lock, 'aa11')).stdout).toBe('');
+    expect(run(refreshLock(lock, 'aa11')).status).toBe(0);
     run(releaseLock(lock, 'aa11'));
     expect(existsSync(lock)).toBe(false);
+  });
+
+  it('fails a refresh whose guard cannot be taken with an exit code other than "lost"', () => {
+    const result = run(refreshLock('/proc/no-such-dir/.lock', 'aa11'));
+    expect(result.status).not.toBe(0);
+    expect(result.status).not.toBe(LOCK_LOST_EXIT);
   });
 });

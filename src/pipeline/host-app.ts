@@ -1,5 +1,5 @@
-import type { DeployState } from './deploy-state.js';
-import type { ReleaseRecord } from './release-files.js';
+import type { DeployState } from '../deploy/deploy-state.js';
+import type { ReleaseRecord } from '../deploy/release-files.js';
 
 /** What a host's app folder holds, as read by `inspectApp` in one round trip. */
 export interface HostApp {

@@ -1,14 +1,16 @@
-import { randomBytes } from 'node:crypto';
 import { formatDuration } from '../inputs/duration.js';
+import { acquireLock, LOCK_HELD_EXIT, LOCK_LOST_EXIT, refreshLock, releaseLock } from '../host/lock-commands.js';
 import type { Log } from '../log/log.js';
-import { acquireLock, LOCK_HELD_EXIT, refreshLock, releaseLock } from '../host/lock-commands.js';
+import { lastLine } from '../ssh/command-error.js';
 import type { SshSession } from '../ssh/types.js';
-import { lastLine } from './host-step.js';
+import { UserError } from '../errors/user-error.js';
 
-export interface LockOptions {
+export interface LockSettings {
   lockFile: string;
   owner: string;
   runUrl: string;
+  /** The job's token (RunInfo.lockToken): a lock held under it is this job's own. */
+  token: string;
   /** How long to wait for another deploy to finish. */
   timeoutMs: number;
   /** A lock not refreshed for this long belongs to a deploy that died (documented in the README). */
@@ -20,32 +22,33 @@ export interface LockOptions {
 
 export const DEFAULT_LOCK_TIMING = { staleMs: 120_000, heartbeatMs: 15_000, pollMs: 2_000 };
 
-export class DeployLockError extends Error {
+export class DeployLockError extends UserError {
   override readonly name = 'DeployLockError';
 }
 
 export interface HeldLock {
   /**
    * Refreshes the lock and throws when another deploy took it over (this one stalled past the
-   * stale limit): called right before a deploy changes what runs.
+   * stale limit) or when the lock cannot be checked: called right before a deploy changes what runs.
    */
   assertHeld(): Promise<void>;
   release(): Promise<void>;
+  /** Stops refreshing without releasing: the lock goes stale and the next deploy takes it over. */
+  keep(): Promise<void>;
 }
 
 /** Takes the host's deploy lock, waiting up to `timeoutMs`, and keeps it fresh until released. */
-export async function takeDeployLock(session: SshSession, options: LockOptions, log: Log): Promise<HeldLock> {
-  const token = randomBytes(8).toString('hex');
-  const record = JSON.stringify({
-    token,
-    owner: options.owner,
-    run_url: options.runUrl,
-    time: new Date().toISOString(),
-  });
+export async function takeDeployLock(session: SshSession, settings: LockSettings, log: Log): Promise<HeldLock> {
+  const { lockFile, token } = settings;
+  const record = JSON.stringify({ token, owner: settings.owner, run_url: settings.runUrl, time: new Date().toISOString() });
   const started = Date.now();
   let announced = false;
   for (;;) {
-    const result = await session.exec(acquireLock(options.lockFile, token, record, Math.ceil(options.staleMs / 1000)), { stream: false });
+    const result = await session.run(acquireLock(lockFile, token, record, Math.ceil(settings.staleMs / 1000)), {
+      what: `Taking the deploy lock ${lockFile}`,
+      stream: false,
+      allowFailure: true,
+    });
     const [status = '', holderLine = ''] = result.stdout.split('\n');
     const holder = describeHolder(holderLine);
     if (result.code === 0) {
@@ -55,10 +58,10 @@ export async function takeDeployLock(session: SshSession, options: LockOptions, 
       break;
     }
     if (result.code !== LOCK_HELD_EXIT) {
-      throw new DeployLockError(`Could not take the deploy lock ${options.lockFile} on ${session.host}: ${lastLine(result.stderr) || `exit ${result.code}`}.`);
+      throw new DeployLockError(`Could not take the deploy lock ${lockFile} on ${session.host}: ${lastLine(result.stderr) || `exit ${result.code}`}.`);
     }
     const waited = Date.now() - started;
-    if (waited >= options.timeoutMs) {
+    if (waited >= settings.timeoutMs) {
       throw new DeployLockError(
         `Another deploy holds the lock on ${session.host}: ${holder}; gave up after waiting ${formatDuration(waited)} (lock-timeout). Let it finish, or raise lock-timeout.`,
       );
@@ -67,26 +70,34 @@ export async function takeDeployLock(session: SshSession, options: LockOptions, 
       log.info(`Waiting for the deploy lock on ${session.host}, held by ${holder}...`);
       announced = true;
     }
-    await sleep(Math.min(options.pollMs, options.timeoutMs - waited));
+    await sleep(Math.min(settings.pollMs, settings.timeoutMs - waited));
   }
 
   const heartbeat = setInterval(() => {
-    session.exec(refreshLock(options.lockFile, token), { stream: false }).catch(() => undefined);
-  }, options.heartbeatMs);
+    session.exec(refreshLock(lockFile, token), { stream: false }).catch(() => undefined);
+  }, settings.heartbeatMs);
   heartbeat.unref();
 
   return {
     async assertHeld() {
-      const refreshed = await session.exec(refreshLock(options.lockFile, token), { stream: false });
-      if (refreshed.stdout.includes('lost')) {
+      const refreshed = await session.run(refreshLock(lockFile, token), { what: 'Checking the deploy lock', stream: false, allowFailure: true });
+      if (refreshed.code === LOCK_LOST_EXIT) {
         throw new DeployLockError(
           `Another deploy took over the deploy lock on ${session.host} while this one stalled, so this one stopped before changing what runs; re-run it when the other has finished.`,
         );
       }
+      if (refreshed.code !== 0) {
+        throw new DeployLockError(
+          `Could not check the deploy lock ${lockFile} on ${session.host} (${lastLine(refreshed.stderr) || `exit ${refreshed.code}`}), so this deploy stopped before changing what runs.`,
+        );
+      }
+    },
+    async keep() {
+      clearInterval(heartbeat);
     },
     async release() {
       clearInterval(heartbeat);
-      await session.exec(releaseLock(options.lockFile, token), { stream: false });
+      await session.run(releaseLock(lockFile, token), { what: 'Releasing the deploy lock', stream: false });
     },
   };
 }

@@ -9,6 +9,11 @@ export interface ReleaseLayout {
   /** A deploy's private Docker client config while it is logged in to the registry. */
   dockerConfig: string;
   releaseDir(version: string): string;
+  /**
+   * Where a run builds a release before it is ready: a dot folder, so it never counts as a release,
+   * moved over `releaseDir` only once pull and pre-deploy have passed.
+   */
+  stagingDir(token: string): string;
 }
 
 export function releaseLayout(appDir: string): ReleaseLayout {
@@ -21,5 +26,6 @@ export function releaseLayout(appDir: string): ReleaseLayout {
     lock: `${appDir}/.lock`,
     dockerConfig: `${appDir}/.docker-auth`,
     releaseDir: (version) => `${appDir}/releases/${version}`,
+    stagingDir: (token) => `${appDir}/releases/.staging-${token}`,
   };
 }

@@ -1,0 +1,59 @@
+/**
+ * What a run has left on a host that must not outlive it, recorded as it happens: the runner saves
+ * the journal as step state, so the `post` step of a cancelled or killed job can undo it.
+ */
+export type CleanupEntry =
+  | { kind: 'one-off'; host: string; container: string }
+  | { kind: 'docker-auth'; host: string; dir: string }
+  | { kind: 'lock'; host: string; lockFile: string; token: string };
+
+export type CleanupKind = CleanupEntry['kind'];
+
+/** The order undos run in: what runs first, the lock last (it guards the others). */
+export const UNDO_ORDER: readonly CleanupKind[] = ['one-off', 'docker-auth', 'lock'];
+
+export interface CleanupJournal {
+  record(entry: CleanupEntry): void;
+  /** The entry of `kind` on `host` is undone (or was never needed). */
+  clear(kind: CleanupKind, host: string): void;
+  entries(): CleanupEntry[];
+}
+
+/** A journal that remembers in memory and tells `persist` after every change. */
+export class Journal implements CleanupJournal {
+  private list: CleanupEntry[];
+
+  constructor(
+    initial: CleanupEntry[] = [],
+    private readonly persist: (entries: CleanupEntry[]) => void = () => undefined,
+  ) {
+    this.list = [...initial];
+  }
+
+  record(entry: CleanupEntry): void {
+    this.list = [...this.list.filter((e) => !(e.kind === entry.kind && e.host === entry.host)), entry];
+    this.persist(this.list);
+  }
+
+  clear(kind: CleanupKind, host: string): void {
+    const next = this.list.filter((e) => !(e.kind === kind && e.host === host));
+    if (next.length === this.list.length) return;
+    this.list = next;
+    this.persist(this.list);
+  }
+
+  entries(): CleanupEntry[] {
+    return [...this.list];
+  }
+}
+
+/** The journal as saved in step state; anything unreadable is treated as empty. */
+export function parseJournal(text: string): CleanupEntry[] {
+  if (!text) return [];
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return Array.isArray(parsed) ? (parsed as CleanupEntry[]) : [];
+  } catch {
+    return [];
+  }
+}

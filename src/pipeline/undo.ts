@@ -1,0 +1,43 @@
+import { removeDockerConfig, removeContainer } from '../host/docker-commands.js';
+import { releaseLock } from '../host/lock-commands.js';
+import type { Log } from '../log/log.js';
+import type { SshSession } from '../ssh/types.js';
+import { UNDO_ORDER, type CleanupEntry, type CleanupJournal } from './cleanup-journal.js';
+
+function undoCommand(entry: CleanupEntry): { line: string; what: string } {
+  switch (entry.kind) {
+    case 'one-off':
+      return { line: removeContainer(entry.container), what: `Stopping the one-off container ${entry.container}` };
+    case 'docker-auth':
+      return { line: removeDockerConfig(entry.dir), what: `Removing the registry login in ${entry.dir}` };
+    case 'lock':
+      return { line: releaseLock(entry.lockFile, entry.token), what: 'Releasing the deploy lock' };
+  }
+}
+
+/**
+ * Undoes what the journal holds for one host, in UNDO_ORDER. The lock is kept when a one-off
+ * container could not be stopped: releasing it would let the next deploy start a second migration
+ * beside the one still running; it then goes stale and is taken over with a warning.
+ */
+export async function runUndos(session: SshSession, journal: CleanupJournal, log: Log): Promise<void> {
+  const mine = journal.entries().filter((entry) => entry.host === session.host);
+  let oneOffRuns = false;
+  for (const kind of UNDO_ORDER) {
+    for (const entry of mine.filter((e) => e.kind === kind)) {
+      if (kind === 'lock' && oneOffRuns) {
+        log.warning(`Keeping the deploy lock on ${session.host}: a one-off container of this run may still run there.`);
+        continue;
+      }
+      const { line, what } = undoCommand(entry);
+      const result = await session.run(line, { what, stream: false, allowFailure: true }).catch(() => undefined);
+      if (result?.code === 0) {
+        journal.clear(kind, session.host);
+        log.info(`${what} on ${session.host}: done.`);
+      } else {
+        if (kind === 'one-off') oneOffRuns = true;
+        log.warning(`${what} on ${session.host} failed${result ? ` (exit code ${result.code})` : ''}; check the host.`);
+      }
+    }
+  }
+}
