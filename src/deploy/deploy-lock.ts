@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { UserError } from '../errors/user-error.js';
 import { formatDuration } from '../inputs/duration.js';
 import type { Log } from '../log/log.js';
 import { acquireLock, LOCK_HELD_EXIT, refreshLock, releaseLock } from '../host/lock-commands.js';
@@ -20,7 +21,7 @@ export interface LockOptions {
 
 export const DEFAULT_LOCK_TIMING = { staleMs: 120_000, heartbeatMs: 15_000, pollMs: 2_000 };
 
-export class DeployLockError extends Error {
+export class DeployLockError extends UserError {
   override readonly name = 'DeployLockError';
 }
 

@@ -1,7 +1,8 @@
+import { UserError } from '../errors/user-error.js';
 import type { ExecOptions, ExecResult, SshSession } from '../ssh/types.js';
 
 /** A host command that failed; the message is the one sentence the user sees. */
-export class StepError extends Error {
+export class StepError extends UserError {
   override readonly name = 'StepError';
   constructor(
     message: string,
