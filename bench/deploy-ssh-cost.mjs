@@ -4,7 +4,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { actionDefaults } from '../scripts/action-defaults.mjs';
 import { median, printTable } from './table.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -22,7 +21,7 @@ function suiteDeploy(app, version, port) {
     ENV: `BOT_TOKEN=123456:bench\nHOST_PORT=${port}\n`, REGISTRY: '127.0.0.1:5000', 'REGISTRY-USERNAME': 'ci', 'REGISTRY-PASSWORD': 'lab-registry-secret',
   };
   const env = { PATH: process.env.PATH, GITHUB_WORKSPACE: root, GITHUB_OUTPUT: '/dev/null', GITHUB_STEP_SUMMARY: '/dev/null' };
-  for (const [name, value] of Object.entries({ ...actionDefaults('ssh-deploy'), ...inputs })) env[`INPUT_${name.toUpperCase()}`] = value;
+  for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
   const result = spawnSync(process.execPath, [join(root, 'dist/ssh-deploy/index.js')], { cwd: root, env, encoding: 'utf8' });
   if (result.status !== 0) throw new Error(`ssh-deploy failed:\n${result.stdout}${result.stderr}`);
 }

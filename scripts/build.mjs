@@ -1,16 +1,15 @@
-// Compiles src/ with tsc, then bundles each action entry with ncc into dist/<action>/index.js.
-// An action is any folder at the repository root holding an action.yml next to src/<action>/main.ts.
+// Compiles src/ with tsc, then, for each action of src/actions/all-actions.ts, bundles its entry
+// (src/<entry>/main.ts, where runs.main is .../dist/<entry>/index.js) with ncc into
+// <out>/dist/<entry>/index.js and writes <out>/<folder>/action.yml from its metadata.
+// <out> is the repository itself unless given (check-dist builds into a scratch folder).
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const root = new URL('..', import.meta.url).pathname;
-const outDir = process.argv[2] ?? join(root, 'dist');
-const actions = readdirSync(root, { withFileTypes: true })
-  .filter((d) => d.isDirectory() && existsSync(join(root, d.name, 'action.yml')))
-  .map((d) => d.name)
-  .filter((name) => existsSync(join(root, 'src', name, 'main.ts')))
-  .sort();
+const out = process.argv[2] ?? root;
+const outDist = join(out, 'dist');
 
 const DIRNAME_SHIM =
   "import { dirname as __botDeployDirname } from 'node:path';\n" +
@@ -21,20 +20,35 @@ const DIRNAME_SHIM =
 // make a different (if equivalent) bundle and check-dist could never match.
 const lib = join(root, 'lib');
 rmSync(lib, { recursive: true, force: true });
+let actions;
 try {
   execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json'), '--outDir', lib], { stdio: 'inherit' });
-  rmSync(outDir, { recursive: true, force: true });
-  for (const action of actions) bundle(action);
+  const { allActions } = await import(pathToFileURL(join(lib, 'actions/all-actions.js')).href);
+  const { renderActionYml } = await import(pathToFileURL(join(lib, 'actions/action-yml.js')).href);
+  actions = allActions;
+  rmSync(outDist, { recursive: true, force: true });
+  for (const entry of new Set(actions.map(entryOf))) bundle(entry);
+  for (const action of actions) {
+    mkdirSync(join(out, action.folder), { recursive: true });
+    writeFileSync(join(out, action.folder, 'action.yml'), renderActionYml(action));
+  }
 } finally {
   rmSync(lib, { recursive: true, force: true });
 }
-console.log(`built ${actions.join(', ')}`);
+console.log(`built ${actions.map((action) => action.folder).join(', ')}`);
 
-function bundle(action) {
-  execFileSync(process.execPath, [join(root, 'node_modules/@vercel/ncc/dist/ncc/cli.js'), 'build', join(lib, action, 'main.js'),
-    '-o', join(outDir, action), '--minify', '--license', 'licenses.txt', '--quiet'], { stdio: 'inherit' });
+/** The bundle an action runs: `dist/<entry>/index.js`, built from src/<entry>/main.ts. */
+function entryOf(action) {
+  const entry = /(?:^|\/)dist\/([^/]+)\/index\.js$/.exec(action.runs.main)?.[1];
+  if (!entry) throw new Error(`${action.folder}: runs.main must be a dist/<entry>/index.js path, not ${action.runs.main}`);
+  return entry;
+}
+
+function bundle(entry) {
+  execFileSync(process.execPath, [join(root, 'node_modules/@vercel/ncc/dist/ncc/cli.js'), 'build', join(lib, entry, 'main.js'),
+    '-o', join(outDist, entry), '--minify', '--license', 'licenses.txt', '--quiet'], { stdio: 'inherit' });
   // ncc emits an ES module because the sources are ESM, but ssh2's poly1305 (emscripten) still reads
   // the CommonJS __dirname at load time; define it for the bundle.
-  const file = join(outDir, action, 'index.js');
+  const file = join(outDist, entry, 'index.js');
   writeFileSync(file, DIRNAME_SHIM + readFileSync(file, 'utf8'));
 }

@@ -1,20 +1,43 @@
-// Fails when the committed dist/ differs from a fresh build of the current sources.
+// Fails when the committed dist/ or any action's action.yml differs from a fresh build of the
+// current sources (both are generated: dist/ by ncc, action.yml from src/actions/).
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
-const fresh = mkdtempSync(join(tmpdir(), 'bot-deploy-dist-'));
+const fresh = mkdtempSync(join(tmpdir(), 'bot-deploy-build-'));
+/** The folders of `dir` holding an action.yml, and `.` when it holds one itself. */
+const actionFolders = (dir) => [
+  ...(existsSync(join(dir, 'action.yml')) ? ['.'] : []),
+  ...readdirSync(dir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && existsSync(join(dir, entry.name, 'action.yml')))
+    .map((entry) => entry.name),
+];
+const same = (a, b, flags) => {
+  try {
+    execFileSync('diff', [...flags, a, b], { stdio: 'inherit' });
+    return true;
+  } catch {
+    return false;
+  }
+};
 try {
   execFileSync(process.execPath, [join(root, 'scripts/build.mjs'), fresh], { stdio: 'inherit' });
-  try {
-    execFileSync('diff', ['-r', '-q', join(root, 'dist'), fresh], { stdio: 'inherit' });
-  } catch {
-    console.error('dist/ differs from a fresh build: run `npm run build` and commit dist/.');
+  const problems = [];
+  if (!same(join(root, 'dist'), join(fresh, 'dist'), ['-r', '-q'])) problems.push('dist/');
+  const folders = new Set([...actionFolders(root), ...actionFolders(fresh)]);
+  for (const folder of [...folders].sort()) {
+    const committed = join(root, folder, 'action.yml');
+    const generated = join(fresh, folder, 'action.yml');
+    if (!existsSync(generated)) problems.push(`${join(folder, 'action.yml')} (no action in src/actions/all-actions.ts has this folder)`);
+    else if (!existsSync(committed) || !same(committed, generated, ['-u'])) problems.push(join(folder, 'action.yml'));
+  }
+  if (problems.length > 0) {
+    console.error(`Not what a fresh build makes: ${problems.join(', ')}. Run \`npm run build\` and commit the result.`);
     process.exit(1);
   }
-  console.log('dist/ matches a fresh build.');
+  console.log('dist/ and every action.yml match a fresh build.');
 } finally {
   rmSync(fresh, { recursive: true, force: true });
 }

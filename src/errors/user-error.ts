@@ -1,6 +1,6 @@
 /**
- * Everything that is the user's to fix (an input, a host's setup, another deploy holding the lock):
- * its message is the one sentence the step fails with. Any other error is a bug in the suite.
+ * Something the user has to fix (an input, the host, the release): its message is the one sentence
+ * the step fails with. Any other error is a bug of the suite, reported with its stack.
  */
 export class UserError extends Error {
   override readonly name: string = 'UserError';

@@ -1,6 +1,5 @@
 import { formatDuration } from '../inputs/duration.js';
 import { InputError } from '../inputs/input-error.js';
-import type { InputSpec } from '../inputs/input-spec.js';
 import { splitList, type Inputs } from '../inputs/inputs.js';
 import type { Log } from '../log/log.js';
 import type { GateSettings } from './gate.js';
@@ -15,52 +14,22 @@ export interface HealthCheckConfig {
   gate: GateSettings;
 }
 
-export const healthCheckInputs: InputSpec[] = [
-  { name: 'expect-status', default: '200', description: 'HTTP status(es) that count as healthy, e.g. `200` or `200,204`.' },
-  {
-    name: 'expect-json',
-    default: '',
-    description:
-      'Conditions on the JSON body, one per line or comma-separated: `status == healthy`, `version == v1.2.3`, `!=`, ' +
-      'numeric `>=` `<=` `>` `<`, nested paths `a.b.c` and `items[0].x`, quoted values `"a b"`. All must hold.',
-  },
-  { name: 'expect-body', default: '', description: 'A regular expression (JavaScript syntax) the body must match.' },
-  { name: 'headers', default: '', description: 'Request headers, one `Name: value` per line. Values are masked in the log.' },
-  { name: 'interval', default: '1s', description: 'Time from the start of one attempt to the start of the next.' },
-  { name: 'attempt-timeout', default: '5s', description: 'How long one attempt may take before it counts as failed.' },
-  { name: 'deadline', default: '120s', description: 'How long to wait for `success-threshold` passes in a row before failing.' },
-  { name: 'success-threshold', default: '3', description: 'Consecutive passing attempts (of every target) needed to pass.' },
-  {
-    name: 'soak',
-    default: '0',
-    description: 'After passing, keep checking for this long (e.g. `2m`); `0` skips the soak. Otherwise at least `interval`, so the soak checks at least once.',
-  },
-  {
-    name: 'max-failure-ratio',
-    default: '0',
-    description: 'During the soak, the share of attempts allowed to fail (`0` to `1`); more fails the gate.',
-  },
-];
-
-const defaults = Object.fromEntries(healthCheckInputs.map((spec) => [spec.name, spec.default ?? '']));
-const fallback = (name: string): string => defaults[name] ?? '';
-
 export function readHealthCheck(inputs: Inputs, log: Log): HealthCheckConfig {
-  const intervalMs = positive(inputs.durationMs('interval', fallback('interval')), 'interval');
+  const intervalMs = positive(inputs.durationMs('interval'), 'interval');
   return {
     expect: {
-      statuses: readStatuses(inputs.optional('expect-status') || fallback('expect-status')),
+      statuses: readStatuses(inputs.optional('expect-status')),
       json: parseJsonConditions(inputs.optional('expect-json')),
       ...readBodyPattern(inputs.optional('expect-body')),
     },
     headers: readHeaders(inputs.optional('headers'), log),
     gate: {
       intervalMs,
-      attemptTimeoutMs: positive(inputs.durationMs('attempt-timeout', fallback('attempt-timeout')), 'attempt-timeout'),
-      deadlineMs: positive(inputs.durationMs('deadline', fallback('deadline')), 'deadline'),
-      successThreshold: inputs.integer('success-threshold', Number(fallback('success-threshold')), 1),
-      soakMs: readSoak(inputs.durationMs('soak', fallback('soak')), intervalMs),
-      maxFailureRatio: readRatio(inputs.number('max-failure-ratio', Number(fallback('max-failure-ratio')))),
+      attemptTimeoutMs: positive(inputs.durationMs('attempt-timeout'), 'attempt-timeout'),
+      deadlineMs: positive(inputs.durationMs('deadline'), 'deadline'),
+      successThreshold: inputs.integer('success-threshold', 1),
+      soakMs: readSoak(inputs.durationMs('soak'), intervalMs),
+      maxFailureRatio: readRatio(inputs.number('max-failure-ratio')),
     },
   };
 }

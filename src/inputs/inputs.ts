@@ -1,16 +1,32 @@
 import { parseDuration } from './duration.js';
 import { InputError } from './input-error.js';
+import type { InputSpec } from './input-spec.js';
 
-/** Reads one input by name; '' when unset (the contract of @actions/core's getInput). */
+/** Reads one input by name, exactly as given; '' when unset. */
 export type InputSource = (name: string) => string;
 
-/** Typed, validated access to an action's inputs. */
+/**
+ * Typed, validated access to an action's inputs. An input left empty takes its spec's default (the
+ * runner passes action.yml defaults itself, but a workflow may still pass ''), and reading a name
+ * the specs do not declare is a bug.
+ */
 export class Inputs {
-  constructor(private readonly source: InputSource) {}
+  private readonly specs: ReadonlyMap<string, InputSpec>;
 
-  /** The trimmed value, or '' when unset. */
+  constructor(
+    specs: readonly InputSpec[],
+    private readonly source: InputSource,
+  ) {
+    this.specs = new Map(specs.map((spec) => [spec.name, spec]));
+  }
+
+  /** The trimmed value, or the default ('' without one). */
   optional(name: string): string {
-    return this.source(name).trim();
+    const spec = this.spec(name);
+    // Trimming a key or a passphrase would change it: secrets are read with raw() only.
+    if (spec.secret) throw new Error(`Input \`${name}\` is a secret and must be read untrimmed, with raw().`);
+    const value = this.source(name).trim();
+    return value === '' ? (spec.default ?? '') : value;
   }
 
   required(name: string, hint = ''): string {
@@ -19,39 +35,45 @@ export class Inputs {
     return value;
   }
 
-  /** The value exactly as given (for keys and dotenv text, where trailing whitespace is data). */
+  /** The value exactly as given (keys, passphrases, dotenv text: surrounding whitespace is data). */
   raw(name: string): string {
-    return this.source(name);
+    const value = this.source(name);
+    return value === '' ? (this.spec(name).default ?? '') : value;
   }
 
-  bool(name: string, fallback: boolean): boolean {
-    const value = this.optional(name).toLowerCase();
-    if (value === '') return fallback;
+  /**
+   * Whether the workflow set the input to something other than its default; the runner passes
+   * defaults like given values, so a value equal to the default counts as not given.
+   */
+  given(name: string): boolean {
+    const value = this.source(name).trim();
+    return value !== '' && value !== (this.spec(name).default ?? '');
+  }
+
+  bool(name: string): boolean {
+    const value = this.required(name).toLowerCase();
     if (value === 'true') return true;
     if (value === 'false') return false;
     throw new InputError(`Input \`${name}\` must be true or false, not "${value}".`);
   }
 
-  integer(name: string, fallback: number, min = 0): number {
-    const value = this.optional(name);
-    if (value === '') return fallback;
+  integer(name: string, min = 0): number {
+    const value = this.required(name);
     if (!/^\d+$/.test(value) || Number(value) < min) {
       throw new InputError(`Input \`${name}\` must be a whole number of at least ${min}, not "${value}".`);
     }
     return Number(value);
   }
 
-  number(name: string, fallback: number): number {
-    const value = this.optional(name);
-    if (value === '') return fallback;
+  number(name: string): number {
+    const value = this.required(name);
     const parsed = Number(value);
     if (!Number.isFinite(parsed)) throw new InputError(`Input \`${name}\` must be a number, not "${value}".`);
     return parsed;
   }
 
-  durationMs(name: string, fallback: string): number {
-    const value = this.optional(name);
-    return parseDuration(value === '' ? fallback : value, name);
+  durationMs(name: string): number {
+    return parseDuration(this.required(name), name);
   }
 
   /** Items separated by commas or newlines, blanks dropped. */
@@ -59,13 +81,18 @@ export class Inputs {
     return splitList(this.optional(name));
   }
 
-  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
-    const value = this.optional(name);
-    if (value === '') return fallback;
+  oneOf<T extends string>(name: string, allowed: readonly T[]): T {
+    const value = this.required(name);
     if (!(allowed as readonly string[]).includes(value)) {
       throw new InputError(`Input \`${name}\` must be one of ${allowed.join(', ')}, not "${value}".`);
     }
     return value as T;
+  }
+
+  private spec(name: string): InputSpec {
+    const spec = this.specs.get(name);
+    if (!spec) throw new Error(`Input \`${name}\` is read but not declared in the action's input specs.`);
+    return spec;
   }
 }
 

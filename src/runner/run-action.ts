@@ -1,10 +1,12 @@
 import * as core from '@actions/core';
+import type { ActionMetadata } from '../actions/action-metadata.js';
 import { Inputs } from '../inputs/inputs.js';
 import type { Log } from '../log/log.js';
 import { ActionFailure } from './action-failure.js';
 import { actionsLog } from './actions-log.js';
 import { Journal, type CleanupJournal } from '../pipeline/cleanup-journal.js';
 import { LOCK_TOKEN_VARIABLE, runInfo, type RunInfo } from '../pipeline/run-info.js';
+import { failStep } from './fail-step.js';
 import { SummaryBuffer, type JobSummary } from './job-summary.js';
 
 /** The step state the post step reads the cleanup journal from. */
@@ -26,13 +28,13 @@ export interface ActionContext {
  * The one place that talks to the runner for an action: builds the context, runs the core, sets the
  * outputs, writes the job summary (also after a failure) and turns an error into one failed line.
  */
-export async function runAction(title: string, work: (context: ActionContext) => Promise<Outputs>): Promise<void> {
+export async function runAction(action: ActionMetadata, work: (context: ActionContext) => Promise<Outputs>): Promise<void> {
   const summary = new SummaryBuffer();
   const run = runInfo(process.env);
   // Later steps of the job hold the deploy lock under the same token: they never wait on this one.
   core.exportVariable(LOCK_TOKEN_VARIABLE, run.lockToken);
   const context: ActionContext = {
-    inputs: new Inputs((name) => core.getInput(name)),
+    inputs: new Inputs(action.inputs, runnerInput),
     log: actionsLog,
     summary,
     run,
@@ -42,10 +44,18 @@ export async function runAction(title: string, work: (context: ActionContext) =>
     setOutputs(await work(context));
   } catch (error) {
     if (error instanceof ActionFailure) setOutputs(error.outputs);
-    core.setFailed(error instanceof Error ? error.message : String(error));
+    failStep(error, core);
   } finally {
-    await writeSummary(title, summary);
+    await writeSummary(action.folder, summary);
   }
+}
+
+/**
+ * An input as the runner passed it, untrimmed (core.getInput trims, which would change a key or a
+ * passphrase with surrounding spaces); Inputs trims the ordinary ones itself.
+ */
+function runnerInput(name: string): string {
+  return process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '';
 }
 
 function setOutputs(outputs: Outputs): void {

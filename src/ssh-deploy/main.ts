@@ -1,10 +1,11 @@
+import { sshDeployAction } from '../actions/ssh-deploy.js';
 import { readDeployConfig } from '../deploy/deploy-config.js';
 import { sshDeploy } from '../deploy/ssh-deploy.js';
 import { runAction } from '../runner/run-action.js';
 import { connectSsh } from '../ssh/connect.js';
 import { sshDeployOutputs } from './outputs.js';
 
-await runAction('ssh-deploy', async ({ inputs, log, summary, run, journal }) => {
+await runAction(sshDeployAction, async ({ inputs, log, summary, run, journal }) => {
   const config = readDeployConfig(inputs, log, process.env.GITHUB_WORKSPACE || process.cwd());
   return sshDeployOutputs(await sshDeploy(config, { log, run, journal, connect: connectSsh }, summary), config.version);
 });

@@ -1,9 +1,10 @@
+import { healthGateAction } from '../../src/actions/health-gate.js';
 import { readHealthGateInputs } from '../../src/health/health-gate-inputs.js';
 import { InputError } from '../../src/inputs/input-error.js';
 import { Inputs } from '../../src/inputs/inputs.js';
 import { RecordingLog } from '../../src/log/recording-log.js';
 
-const read = (values: Record<string, string>, log = new RecordingLog()) => readHealthGateInputs(new Inputs((name) => values[name] ?? ''), log);
+const read = (values: Record<string, string>, log = new RecordingLog()) => readHealthGateInputs(new Inputs(healthGateAction.inputs, (name) => values[name] ?? ''), log);
 
 describe('readHealthGateInputs', () => {
   test('defaults: status 200, 1s interval, 5s attempts, 120s deadline, 3 in a row, no soak, no SSH', () => {

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { healthGateAction } from '../../src/actions/health-gate.js';
 import { readHealthGateInputs } from '../../src/health/health-gate-inputs.js';
 import { runHealthGate } from '../../src/health/health-gate.js';
 import { ActionFailure } from '../../src/runner/action-failure.js';
@@ -15,7 +16,7 @@ import { runLabContainer, waitForAnswer } from './lab-containers.js';
 /** Runs the gate from its inputs, counting SSH connections and tunnels so the via-ssh path is proven. */
 async function gate(values: Record<string, string>, rewrite: (line: string) => string = (line) => line) {
   const log = new RecordingLog();
-  const config = readHealthGateInputs(new Inputs((name) => values[name] ?? ''), log);
+  const config = readHealthGateInputs(new Inputs(healthGateAction.inputs, (name) => values[name] ?? ''), log);
   const traffic = { connections: 0, closed: 0, forwards: [] as string[] };
   const connect = async (...args: Parameters<typeof connectSsh>): Promise<SshSession> => {
     const session = await connectSsh(...args);

@@ -1,7 +1,8 @@
+import { sshInputSpecs } from '../../src/actions/ssh-input-specs.js';
 import { InputError } from '../../src/inputs/input-error.js';
 import { Inputs } from '../../src/inputs/inputs.js';
 import { RecordingLog } from '../../src/log/recording-log.js';
-import { readSshTargets, sshInputs } from '../../src/ssh/ssh-inputs.js';
+import { readSshTargets } from '../../src/ssh/ssh-inputs.js';
 import type { ConnectOptions } from '../../src/ssh/types.js';
 import { sshKeygen, type KeyPair } from './key-files.js';
 
@@ -19,7 +20,7 @@ describe('SSH inputs', () => {
   });
 
   const read = (values: Record<string, string>, log = new RecordingLog()): ConnectOptions[] =>
-    readSshTargets(new Inputs((name) => values[name] ?? ''), log);
+    readSshTargets(new Inputs(sshInputSpecs, (name) => values[name] ?? ''), log);
   const base = (): Record<string, string> => ({ host: 'web1', user: 'deploy', 'private-key': key.private, 'known-hosts': knownHosts() });
   const error = (values: Record<string, string>): string => {
     try {
@@ -116,13 +117,13 @@ describe('SSH inputs', () => {
   });
 
   it('describes every common SSH input of the product contract', () => {
-    const names = sshInputs.map((spec) => spec.name);
+    const names = sshInputSpecs.map((spec) => spec.name);
     expect(names).toEqual(expect.arrayContaining([
       'host', 'port', 'user', 'private-key', 'passphrase', 'known-hosts', 'host-fingerprint', 'insecure-skip-host-key-check',
       'proxy-host', 'proxy-port', 'proxy-user', 'proxy-private-key', 'proxy-known-hosts', 'connect-timeout', 'command-timeout',
     ]));
     expect(new Set(names).size).toBe(names.length);
-    expect(sshInputs.find((spec) => spec.name === 'command-timeout')?.default).toBe('30m');
-    expect(sshInputs.every((spec) => spec.description.length > 10)).toBe(true);
+    expect(sshInputSpecs.find((spec) => spec.name === 'command-timeout')?.default).toBe('30m');
+    expect(sshInputSpecs.every((spec) => spec.description.length > 10)).toBe(true);
   });
 });

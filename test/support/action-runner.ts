@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { actionDefaults } from '../../scripts/action-defaults.mjs';
+import YAML from 'yaml';
 
 const root = new URL('../..', import.meta.url).pathname;
 
@@ -22,9 +22,9 @@ export interface ActionRun {
 
 /**
  * Runs `dist/<action>/index.js` the way the GitHub runner does: every input as an INPUT_<NAME>
- * variable (upper-cased, dashes kept), the ones not given set to their action.yml default,
- * outputs and the job summary through the GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files, under the
- * same Node that runs the tests (Node 24).
+ * variable (upper-cased, dashes kept), the ones not given set to the default of the (generated)
+ * action.yml, outputs and the job summary through the GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files,
+ * under the same Node that runs the tests (Node 24).
  */
 export async function runDistAction(
   action: string,
@@ -51,7 +51,7 @@ export async function runDistAction(
     RUNNER_TEMP: dir,
     ...options.env,
   };
-  for (const [name, value] of Object.entries({ ...actionDefaults(action), ...inputs })) env[`INPUT_${name.toUpperCase()}`] = value;
+  for (const [name, value] of Object.entries({ ...actionYmlDefaults(action), ...inputs })) env[`INPUT_${name.toUpperCase()}`] = value;
   const started = Date.now();
   const child = spawn(process.execPath, [join(root, 'dist', action, 'index.js')], { cwd: options.cwd ?? root, env });
   let log = '';
@@ -75,6 +75,12 @@ export async function runDistAction(
     summary: readFileSync(summaryFile, 'utf8'),
     durationMs: Date.now() - started,
   };
+}
+
+/** The defaults `<action>/action.yml` declares, by input name: the runner passes them for inputs left out. */
+function actionYmlDefaults(action: string): Record<string, string> {
+  const { inputs } = YAML.parse(readFileSync(join(root, action, 'action.yml'), 'utf8')) as { inputs: Record<string, { default?: string }> };
+  return Object.fromEntries(Object.entries(inputs).flatMap(([name, spec]) => (spec.default === undefined ? [] : [[name, spec.default]])));
 }
 
 /** The runner's file command format: `name<<DELIMITER\nvalue\nDELIMITER\n`. */

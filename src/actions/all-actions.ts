@@ -1,0 +1,6 @@
+import type { ActionMetadata } from './action-metadata.js';
+import { healthGateAction } from './health-gate.js';
+import { sshDeployAction } from './ssh-deploy.js';
+
+/** Every action the build bundles and writes an action.yml for. */
+export const allActions: readonly ActionMetadata[] = [healthGateAction, sshDeployAction];
