@@ -20,8 +20,10 @@ export function inspectContainers(target: ContainerTarget): string {
   if (target.kind === 'container') {
     return script('exec docker inspect --type container --format "$1" "$2"', INSPECT_FORMAT, target.name);
   }
+  // Only the service's own containers: a leftover `compose run` container (oneoff=True) says nothing about the service.
   return script(
-    'ids=$(docker ps -aq --no-trunc --filter "label=com.docker.compose.project=$2" --filter "label=com.docker.compose.service=$3") || exit $?; ' +
+    'ids=$(docker ps -aq --no-trunc --filter "label=com.docker.compose.project=$2" --filter "label=com.docker.compose.service=$3" ' +
+      '--filter "label=com.docker.compose.oneoff=False") || exit $?; ' +
       `[ -n "$ids" ] || exit ${NO_CONTAINER_EXIT}; ` +
       // $ids is split on purpose: one argument per container ID (IDs are hex, nothing to quote).
       'exec docker inspect --type container --format "$1" $ids',

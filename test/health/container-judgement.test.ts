@@ -14,9 +14,11 @@ describe('inspectContainers', () => {
     expect(line.endsWith(` 'bot'\\''; rm -rf / #'`)).toBe(true);
   });
 
-  test('a compose service: found by the project and service labels', () => {
+  test('a compose service: found by the project and service labels, its one-off (`compose run`) containers left out', () => {
     const line = inspectContainers({ kind: 'compose', project: 'faceit-bot-blue', service: 'bot' });
-    expect(line).toContain('--filter "label=com.docker.compose.project=$2" --filter "label=com.docker.compose.service=$3"');
+    expect(line).toContain(
+      '--filter "label=com.docker.compose.project=$2" --filter "label=com.docker.compose.service=$3" --filter "label=com.docker.compose.oneoff=False"',
+    );
     expect(line.endsWith(' faceit-bot-blue bot')).toBe(true);
   });
 });

@@ -1,4 +1,7 @@
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { readHealthGateInputs } from '../../src/health/health-gate-inputs.js';
 import { runHealthGate } from '../../src/health/health-gate.js';
 import { ActionFailure } from '../../src/runner/action-failure.js';
@@ -111,6 +114,29 @@ describe('container mode', () => {
     expect(run.error).toBeUndefined();
     expect(run.outputs).toMatchObject({ healthy: true, attempts: 3, 'last-status': 'running' });
     expect(run.log.lines).toContainEqual(expect.stringMatching(/^attempt 3 \(3\/3\): running in \d+ms$/));
+  });
+
+  it('judges only the service, not a leftover `docker compose run` container of it that failed', async () => {
+    const project = `${app}-oneoff`;
+    const dir = mkdtempSync(join(tmpdir(), 'hg-oneoff-'));
+    const file = join(dir, 'compose.yml');
+    writeFileSync(
+      file,
+      `services:\n  bot:\n    image: ${lab.images.polling}:v1\n    environment: { BOT_TOKEN: unused }\n` +
+        `    labels: { dev.bot-deploy.app: ${app}, ${lab.containerLabel}: health-gate }\n`,
+    );
+    const compose = `docker compose -p ${project} -f ${file}`;
+    try {
+      onHost(`${compose} up -d --quiet-pull 2>&1`);
+      onHost(`${compose} run --entrypoint sh bot -c 'exit 3' 2>&1 || true`);
+      expect(onHost(`docker ps -a --filter label=com.docker.compose.project=${project} --filter label=com.docker.compose.oneoff=True --format '{{.Status}}'`)).toMatch(/^Exited \(3\)/);
+      const run = await gate({ ...labSshInputs(), ...fast, 'compose-project': project, service: 'bot' });
+      expect(run.error).toBeUndefined();
+      expect(run.outputs).toMatchObject({ healthy: true, attempts: 3, 'last-status': 'running' });
+    } finally {
+      onHost(`${compose} down --timeout 0 2>&1 || true`);
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('waits for a Docker healthcheck to say healthy', async () => {
