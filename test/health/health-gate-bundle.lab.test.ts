@@ -51,7 +51,7 @@ describe('dist/health-gate/index.js from the runner', () => {
     expect(Number(attempts)).toBeGreaterThanOrEqual(3);
     expect(errors[0]).toBe(
       `::error::Health gate failed: ${server.url} did not pass 3 checks in a row within 1.0s (${attempts} attempts); last status 200 ` +
-        '(json version was "v1", expected "v2"), body "{\\"status\\":\\"healthy\\",\\"version\\":\\"v1\\",\\"checks\\":{\\"db\\":{\\"ms\\":4}}}". ' +
+        '(json version was "v1", expected "v2"), body "{"status":"healthy","version":"v1","checks":{"db":{"ms":4}}}". ' +
         'Read the app logs on the host (docker compose logs), or raise `deadline` if it needs longer to start.',
     );
     expect(run.summary).toContain('<td>Result</td><td>not healthy before the deadline</td>');
@@ -87,7 +87,7 @@ describe('dist/health-gate/index.js via-ssh against the lab', () => {
       'expect-json': 'status == healthy',
     });
     expect(run.code).toBe(1);
-    expect(run.log).toMatch(/^::error::Health gate failed: http:\/\/127\.0\.0\.1:\d+\/health did not pass 3 checks in a row within 2\.0s \(\d+ attempts\); last status 503 \(expected status 200\), body "\{\\"status\\":\\"starting\\"\}"\./m);
+    expect(run.log).toMatch(/^::error::Health gate failed: http:\/\/127\.0\.0\.1:\d+\/health did not pass 3 checks in a row within 2\.0s \(\d+ attempts\); last status 503 \(expected status 200\), body "\{"status":"starting"\}"\./m);
     expect(run.log).not.toContain('PRIVATE KEY');
   });
 });

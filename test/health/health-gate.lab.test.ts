@@ -97,7 +97,7 @@ describe('via-ssh: the URL is requested from the host through the SSH connection
       'expect-json': 'version == v2',
     });
     expect(run.outputs.healthy).toBe(false);
-    expect(run.error?.message).toContain('last status 200 (json version was "v1", expected "v2"), body "{\\"status\\":\\"healthy\\",\\"version\\":\\"v1\\"}"');
+    expect(run.error?.message).toContain('last status 200 (json version was "v1", expected "v2"), body "{"status":"healthy","version":"v1"}"');
     expect(run.traffic.closed).toBe(1);
   });
 });
