@@ -33,6 +33,25 @@ export function inspectContainers(target: ContainerTarget): string {
   );
 }
 
+/** How many of a crashed container's last log lines the failure shows. */
+export const CRASH_LOG_LINES = 5;
+
+/**
+ * What a crash left behind: `exit=<code>` of the container's last exit since `since` (empty when
+ * Docker has no event for it; a restarted container's State already reads 0 again), then its last
+ * log lines, stdout and stderr.
+ */
+export function crashDetails(name: string, since: string): string {
+  return script(
+    'code=$(docker events --since "$2" --until "$(date +%s)" --filter "container=$1" --filter event=die --format "$3" | tail -n 1); ' +
+      'echo "exit=$code"; exec docker logs --tail "$4" "$1" 2>&1',
+    name,
+    since,
+    '{{index .Actor.Attributes "exitCode"}}',
+    String(CRASH_LOG_LINES),
+  );
+}
+
 export function describeContainerTarget(target: ContainerTarget): string {
   return target.kind === 'container' ? `container ${target.name}` : `compose service ${target.project}/${target.service}`;
 }

@@ -10,14 +10,14 @@ const runningLine = JSON.stringify({
 });
 
 /** A session whose `docker inspect` answers with `answer` (a promise that may never settle), recording each exec's options. */
-function fakeSession(answer: () => Promise<ExecResult>): SshSession & { calls: ExecOptions[] } {
+function fakeSession(answer: (line: string) => Promise<ExecResult>): SshSession & { calls: ExecOptions[] } {
   const calls: ExecOptions[] = [];
   return {
     host: 'web1',
     calls,
-    exec: (_line, options = {}) => {
+    exec: (line, options = {}) => {
       calls.push(options);
-      return answer();
+      return answer(line);
     },
     writeFile: () => Promise.reject(new Error('not used')),
     forward: () => Promise.reject(new Error('not used')),
@@ -60,5 +60,30 @@ describe('containerProbe', () => {
     const result = await clock.run(runGate([containerProbe(session, target)], { ...settings, deadlineMs: 120_000 }, { clock }));
     expect(result).toMatchObject({ healthy: true, attempts: 3 });
     expect(session.calls.map((options) => options.timeoutMs)).toEqual([2000, 2000, 2000]);
+  });
+
+  test('a restart seen while waiting fails the gate at once, with the exit code and the last log lines', async () => {
+    const restarted = runningLine.replace('"restartCount":0', '"restartCount":1').replace('10:00:00Z', '10:00:01Z');
+    let inspections = 0;
+    const hostLines: string[] = [];
+    const session = fakeSession((line) => {
+      hostLines.push(line);
+      if (line.includes('docker inspect')) {
+        inspections += 1;
+        return Promise.resolve({ code: 0, stdout: `${inspections === 1 ? runningLine : restarted}\n`, stderr: '', timedOut: false });
+      }
+      return Promise.resolve({ code: 0, stdout: 'exit=1\nconnecting\nfatal: BOT_TOKEN rejected\n', stderr: '', timedOut: false });
+    });
+    const clock = new FakeClock();
+    const result = await clock.run(runGate([containerProbe(session, target)], { ...settings, deadlineMs: 120_000 }, { clock }));
+    expect(result).toMatchObject({ healthy: false, failure: 'fatal', attempts: 2, elapsedMs: 1000 });
+    expect(result.last?.outcomes[0]).toMatchObject({
+      ok: false,
+      status: 'restarted',
+      fatal: true,
+      reason: 'bot-1 restarted since the previous attempt (1 restarts), exit code 1; last log lines: connecting ⏎ fatal: BOT_TOKEN rejected',
+    });
+    // The exit code is looked up among the container's die events since the start the previous look saw.
+    expect(hostLines[2]).toContain(' sh bot-1 2026-11-25T10:00:00Z ');
   });
 });
