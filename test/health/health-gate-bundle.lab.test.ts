@@ -58,6 +58,19 @@ describe('dist/health-gate/index.js from the runner', () => {
     expect(run.outputs).toMatchObject({ healthy: 'false', attempts, 'last-status': '200' });
   });
 
+  it('matches expect-body in a worker the bundle can start, cut at attempt-timeout', async () => {
+    const pass = await runDistAction('health-gate', { ...fast, url: server.url, headers: 'X-Probe-Token: tok-123-secret', 'expect-body': '"status":"healthy"' });
+    expect(pass.code).toBe(0);
+    const stuck = await startServer((_req, res) => res.end(`${'a'.repeat(30)}!`));
+    try {
+      const run = await runDistAction('health-gate', { interval: '200ms', 'attempt-timeout': '300ms', deadline: '1s', url: stuck.url, 'expect-body': '^(a+)+$' });
+      expect(run.code).toBe(1);
+      expect(run.log).toMatch(/^attempt 1: timeout in \d+ms - expect-body \/\^\(a\+\)\+\$\/ was still matching at attempt-timeout$/m);
+    } finally {
+      await stuck.close();
+    }
+  });
+
   it('rejects a bad condition before probing anything', async () => {
     const before = server.requests.length;
     const run = await runDistAction('health-gate', { url: server.url, 'expect-json': 'version => v2' });

@@ -90,6 +90,15 @@ test('expect-body is a regular expression the body must match', async () => {
   expect(fail.error?.message).toContain('(body did not match /^OK: ready \\d+ workers/), body "OK: ready since 12:00"');
 });
 
+test('an expect-body pattern that backtracks without end is cut at attempt-timeout, and the deadline holds', async () => {
+  // ^(a+)+$ against 27 a's and a "!" takes seconds on the main thread (each added "a" doubles it).
+  server = await startServer((_req, res) => res.end(`${'a'.repeat(27)}!`));
+  const run = await gate(config(server, { expect: { statuses: [200], json: [], body: /^(a+)+$/ } }, { attemptTimeoutMs: 300, deadlineMs: 1000 }));
+  expect(run.wallMs).toBeLessThan(1000 + 1000);
+  expect(run.outputs).toMatchObject({ healthy: false, 'last-status': 'timeout' });
+  expect(run.attemptLines[0]).toMatch(/^attempt 1: timeout in \d+ms - expect-body \/\^\(a\+\)\+\$\/ was still matching at attempt-timeout$/);
+});
+
 test('a server that never answers is cut at attempt-timeout', async () => {
   server = await startServer(() => {});
   const run = await gate(config(server, {}, { attemptTimeoutMs: 300, deadlineMs: 1000 }));
