@@ -108,7 +108,9 @@ describe('container mode', () => {
 
   it('passes for a running polling bot found by its compose labels', async () => {
     runLabContainer(app, `${lab.images.polling}:v1`, [
-      '--label', `com.docker.compose.project=${app}`, '--label', 'com.docker.compose.service=bot', '-e', 'BOT_TOKEN=unused',
+      // The labels compose puts on a service's own containers (a `compose run` one has oneoff=True).
+      '--label', `com.docker.compose.project=${app}`, '--label', 'com.docker.compose.service=bot', '--label', 'com.docker.compose.oneoff=False',
+      '-e', 'BOT_TOKEN=unused',
     ]);
     const run = await gate({ ...labSshInputs(), ...fast, app, service: 'bot' });
     expect(run.error).toBeUndefined();
