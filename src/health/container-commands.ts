@@ -20,14 +20,35 @@ export function inspectContainers(target: ContainerTarget): string {
   if (target.kind === 'container') {
     return script('exec docker inspect --type container --format "$1" "$2"', INSPECT_FORMAT, target.name);
   }
+  // Only the service's own containers: a leftover `compose run` container (oneoff=True) says nothing about the service.
   return script(
-    'ids=$(docker ps -aq --no-trunc --filter "label=com.docker.compose.project=$2" --filter "label=com.docker.compose.service=$3") || exit $?; ' +
+    'ids=$(docker ps -aq --no-trunc --filter "label=com.docker.compose.project=$2" --filter "label=com.docker.compose.service=$3" ' +
+      '--filter "label=com.docker.compose.oneoff=False") || exit $?; ' +
       `[ -n "$ids" ] || exit ${NO_CONTAINER_EXIT}; ` +
       // $ids is split on purpose: one argument per container ID (IDs are hex, nothing to quote).
       'exec docker inspect --type container --format "$1" $ids',
     INSPECT_FORMAT,
     target.project,
     target.service,
+  );
+}
+
+/** How many of a crashed container's last log lines the failure shows. */
+export const CRASH_LOG_LINES = 5;
+
+/**
+ * What a crash left behind: `exit=<code>` of the container's last exit since `since` (empty when
+ * Docker has no event for it; a restarted container's State already reads 0 again), then its last
+ * log lines, stdout and stderr.
+ */
+export function crashDetails(name: string, since: string): string {
+  return script(
+    'code=$(docker events --since "$2" --until "$(date +%s)" --filter "container=$1" --filter event=die --format "$3" | tail -n 1); ' +
+      'echo "exit=$code"; exec docker logs --tail "$4" "$1" 2>&1',
+    name,
+    since,
+    '{{index .Actor.Attributes "exitCode"}}',
+    String(CRASH_LOG_LINES),
   );
 }
 

@@ -34,8 +34,11 @@ export interface AttemptReport {
 
 export interface GateResult {
   healthy: boolean;
-  /** Why the gate failed: no streak before the deadline, or too many failures while soaking. */
-  failure?: 'deadline' | 'soak';
+  /**
+   * Why the gate failed: no streak before the deadline, too many failures while soaking, or a fatal
+   * outcome (a crash seen while checking) that decided it at once.
+   */
+  failure?: 'deadline' | 'soak' | 'fatal';
   attempts: number;
   elapsedMs: number;
   /** When the streak was reached, from the gate's start. */
@@ -54,7 +57,7 @@ export interface GateHooks {
 /**
  * Probes every target each `intervalMs` (start-to-start, so slow answers do not stretch the period)
  * until `successThreshold` consecutive attempts pass for all of them, or the deadline leaves no
- * room for another attempt; then soaks when asked.
+ * room for another attempt; then soaks when asked. A fatal outcome ends it at once, in either phase.
  */
 export async function runGate(probes: Probe[], settings: GateSettings, hooks: GateHooks): Promise<GateResult> {
   const { clock } = hooks;
@@ -65,10 +68,13 @@ export async function runGate(probes: Probe[], settings: GateSettings, hooks: Ga
   let streak = 0;
   let last: AttemptReport | undefined;
   let lastFailure: AttemptReport | undefined;
+  let slowestMs = 0;
 
   const attempt = async (phase: AttemptReport['phase'], timeoutMs: number): Promise<AttemptReport> => {
     await clock.sleep(next - clock.now());
+    const started = clock.now();
     const outcomes = await probeAll(probes, timeoutMs, clock);
+    slowestMs = Math.max(slowestMs, clock.now() - started);
     const ok = outcomes.every((outcome) => outcome.ok);
     attempts += 1;
     if (phase === 'wait') streak = ok ? streak + 1 : 0;
@@ -87,9 +93,14 @@ export async function runGate(probes: Probe[], settings: GateSettings, hooks: Ga
     ...extra,
   });
 
+  const fatal = (report: AttemptReport): boolean => report.outcomes.some((outcome) => outcome.fatal);
+
   while (streak < settings.successThreshold) {
-    if (next >= deadline) return result({ healthy: false, failure: 'deadline' });
-    await attempt('wait', Math.min(settings.attemptTimeoutMs, deadline - next));
+    const left = deadline - next;
+    // An attempt with less time left than the slowest one took cannot finish: cut at the deadline, it
+    // would only report `timeout` and hide what failed until then.
+    if (left <= 0 || left < slowestMs) return result({ healthy: false, failure: 'deadline' });
+    if (fatal(await attempt('wait', Math.min(settings.attemptTimeoutMs, left)))) return result({ healthy: false, failure: 'fatal' });
   }
   const passedAt = clock.now();
   const passedAtMs = passedAt - start;
@@ -102,6 +113,7 @@ export async function runGate(probes: Probe[], settings: GateSettings, hooks: Ga
     const report = await attempt('soak', settings.attemptTimeoutMs);
     soak.attempts += 1;
     if (!report.ok) soak.failures += 1;
+    if (fatal(report)) return result({ healthy: false, failure: 'fatal', passedAtMs, soak });
     // Once the ratio is exceeded even if every attempt still to come passes, the soak is decided.
     const remaining = next <= soakEnd ? Math.floor((soakEnd - next) / settings.intervalMs) + 1 : 0;
     if (soak.failures / (soak.attempts + remaining) > settings.maxFailureRatio) break;

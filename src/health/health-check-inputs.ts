@@ -57,7 +57,9 @@ function readHeaders(text: string, log: Log): Record<string, string> {
     // The line may hold a token: never echo it, name only where the problem is.
     if (!match?.[1]) throw new InputError('Input `headers` must hold one `Name: value` per line; a line has no valid header name before its colon.');
     const value = match[2] ?? '';
-    if (value !== '') log.mask(value);
+    // The token alone (after `Bearer `) may show up too, e.g. echoed in a body: mask each long part as well.
+    const parts = value.split(/\s+/).filter((part) => part.length >= 8);
+    for (const secret of [value, ...parts]) if (secret !== '') log.mask(secret);
     headers[match[1]] = value;
   }
   return headers;

@@ -19,7 +19,15 @@ export function httpProbe(options: HttpProbeOptions): Probe {
     async check(signal: AbortSignal): Promise<ProbeResult> {
       try {
         const response = await httpGet(options.url, { headers: options.headers, signal, connect: options.connect });
-        const reason = judgeResponse(response, options.expect);
+        let reason: string | undefined;
+        try {
+          reason = await judgeResponse(response, options.expect, signal);
+        } catch (error) {
+          if (!signal.aborted) throw error;
+          // The app answered; the user's pattern did not finish with the answer in time.
+          const pattern = options.expect.body?.source ?? '';
+          return { ok: false, status: 'timeout', reason: `expect-body /${pattern}/ was still matching at attempt-timeout`, body: response.body };
+        }
         return { ok: reason === undefined, status: String(response.status), body: response.body, ...(reason ? { reason } : {}) };
       } catch (error) {
         return errorResult(error, signal);

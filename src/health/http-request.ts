@@ -36,6 +36,8 @@ export async function httpGet(url: URL, options: HttpGetOptions): Promise<HttpRe
       method: 'GET',
       headers: options.headers,
       signal: options.signal,
+      // Judge what a tolerant client (curl, a browser) sees: bare-LF line ends and the like are not the app's fault.
+      insecureHTTPParser: true,
       // Node ignores createConnection when an agent is set; without a stream, `agent: false` gives a fresh socket.
       ...(stream
         ? { createConnection: () => (secure ? tls.connect({ socket: stream, servername: tlsServername(host) }) : stream) }

@@ -7,6 +7,8 @@ export interface ProbeResult {
   reason?: string;
   /** The response body (capped), kept for the failure message. */
   body?: string;
+  /** A verdict, not a state to wait out (a container seen restarting): the gate fails at once. */
+  fatal?: boolean;
 }
 
 /** One thing the gate checks (a URL, a container), once per attempt. */

@@ -10,14 +10,14 @@ const runningLine = JSON.stringify({
 });
 
 /** A session whose `docker inspect` answers with `answer` (a promise that may never settle), recording each exec's options. */
-function fakeSession(answer: () => Promise<ExecResult>): SshSession & { calls: ExecOptions[] } {
+function fakeSession(answer: (line: string) => Promise<ExecResult>): SshSession & { calls: ExecOptions[] } {
   const calls: ExecOptions[] = [];
   return {
     host: 'web1',
     calls,
-    exec: (_line, options = {}) => {
+    exec: (line, options = {}) => {
       calls.push(options);
-      return answer();
+      return answer(line);
     },
     run: () => Promise.reject(new Error('not used')),
     writeFile: () => Promise.reject(new Error('not used')),
@@ -34,13 +34,12 @@ describe('containerProbe', () => {
     const session = fakeSession(() => new Promise<ExecResult>(() => {}));
     const clock = new FakeClock();
     const result = await clock.run(runGate([containerProbe(session, target)], settings, { clock }));
-    expect(result).toMatchObject({ healthy: false, failure: 'deadline', attempts: 3 });
+    expect(result).toMatchObject({ healthy: false, failure: 'deadline', attempts: 2 });
     expect(result.last?.outcomes[0]).toMatchObject({ status: 'timeout', reason: 'no answer within attempt-timeout' });
-    // Attempts start at 0, 2 s and 4 s; the last only has the second left before the deadline.
+    // Attempts start at 0 and 2 s; one at 4 s would have only a second, less than the 2 s attempts take.
     expect(session.calls).toEqual([
       { stream: false, timeoutMs: 2000 },
       { stream: false, timeoutMs: 2000 },
-      { stream: false, timeoutMs: 1000 },
     ]);
   });
 
@@ -62,5 +61,30 @@ describe('containerProbe', () => {
     const result = await clock.run(runGate([containerProbe(session, target)], { ...settings, deadlineMs: 120_000 }, { clock }));
     expect(result).toMatchObject({ healthy: true, attempts: 3 });
     expect(session.calls.map((options) => options.timeoutMs)).toEqual([2000, 2000, 2000]);
+  });
+
+  test('a restart seen while waiting fails the gate at once, with the exit code and the last log lines', async () => {
+    const restarted = runningLine.replace('"restartCount":0', '"restartCount":1').replace('10:00:00Z', '10:00:01Z');
+    let inspections = 0;
+    const hostLines: string[] = [];
+    const session = fakeSession((line) => {
+      hostLines.push(line);
+      if (line.includes('docker inspect')) {
+        inspections += 1;
+        return Promise.resolve({ code: 0, stdout: `${inspections === 1 ? runningLine : restarted}\n`, stderr: '', timedOut: false });
+      }
+      return Promise.resolve({ code: 0, stdout: 'exit=1\nconnecting\nfatal: BOT_TOKEN rejected\n', stderr: '', timedOut: false });
+    });
+    const clock = new FakeClock();
+    const result = await clock.run(runGate([containerProbe(session, target)], { ...settings, deadlineMs: 120_000 }, { clock }));
+    expect(result).toMatchObject({ healthy: false, failure: 'fatal', attempts: 2, elapsedMs: 1000 });
+    expect(result.last?.outcomes[0]).toMatchObject({
+      ok: false,
+      status: 'restarted',
+      fatal: true,
+      reason: 'bot-1 restarted since the previous attempt (1 restarts), exit code 1; last log lines: connecting ⏎ fatal: BOT_TOKEN rejected',
+    });
+    // The exit code is looked up among the container's die events since the start the previous look saw.
+    expect(hostLines[2]).toContain(' sh bot-1 2026-11-25T10:00:00Z ');
   });
 });

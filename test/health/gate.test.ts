@@ -73,11 +73,49 @@ test('an attempt is cut at attempt-timeout and the next one starts at once', asy
   const clock = new FakeClock();
   const probe = scriptedProbe(clock, () => pass, 60_000);
   const { result, reports } = await gate([probe], clock, { attemptTimeoutMs: 2000, deadlineMs: 7000 });
-  expect(result).toMatchObject({ healthy: false, attempts: 4 });
-  expect(probe.starts).toEqual([0, 2000, 4000, 6000]);
-  // The last attempt only had the second left before the deadline.
-  expect(reports.map((report) => report.outcomes[0]?.ms)).toEqual([2000, 2000, 2000, 1000]);
+  // A fourth attempt at 6 s would have had one second, less than attempts take: it is not started.
+  expect(result).toMatchObject({ healthy: false, attempts: 3 });
+  expect(probe.starts).toEqual([0, 2000, 4000]);
+  expect(reports.map((report) => report.outcomes[0]?.ms)).toEqual([2000, 2000, 2000]);
   expect(reports[0]?.outcomes[0]?.status).toBe('timeout');
+});
+
+test('never starts an attempt that cannot finish before the deadline, so the real failure is reported', async () => {
+  const clock = new FakeClock();
+  // 503 in 30 ms each time; an attempt at 2 s would have 10 ms before the deadline and time out.
+  const probe = scriptedProbe(clock, () => fail, 30);
+  const { result } = await gate([probe], clock, { deadlineMs: 2010 });
+  expect(probe.starts).toEqual([0, 1000]);
+  expect(result).toMatchObject({ healthy: false, failure: 'deadline', attempts: 2 });
+  expect(result.last?.outcomes[0]?.status).toBe('503');
+});
+
+test('a slow attempt that overran its slot leaves no room for one more before the deadline', async () => {
+  const clock = new FakeClock();
+  const probe = scriptedProbe(clock, () => fail, 1990);
+  const { result } = await gate([probe], clock, { deadlineMs: 3000 });
+  // The next attempt would start at 1990 ms with 1010 ms left, less than the 1990 ms the first took.
+  expect(probe.starts).toEqual([0]);
+  expect(result).toMatchObject({ attempts: 1, elapsedMs: 1990 });
+  expect(result.last?.outcomes[0]?.status).toBe('503');
+});
+
+describe('a fatal outcome', () => {
+  const crashed: ProbeResult = { ok: false, status: 'restarted', reason: 'bot-1 restarted (exit code 1)', fatal: true };
+
+  test('fails the gate at once while waiting, not at the deadline', async () => {
+    const clock = new FakeClock();
+    const probe = scriptedProbe(clock, (n) => (n === 2 ? crashed : pass), 10);
+    const { result } = await gate([probe], clock, { deadlineMs: 120_000 });
+    expect(result).toMatchObject({ healthy: false, failure: 'fatal', attempts: 2, elapsedMs: 1010 });
+    expect(result.lastFailure?.outcomes[0]).toMatchObject({ status: 'restarted', fatal: true });
+  });
+
+  test('fails the gate at once while soaking', async () => {
+    const clock = new FakeClock();
+    const { result } = await gate([scriptedProbe(clock, (n) => (n === 5 ? crashed : pass))], clock, { soakMs: 60_000, maxFailureRatio: 0.5 });
+    expect(result).toMatchObject({ healthy: false, failure: 'fatal', attempts: 5, passedAtMs: 2000, soak: { attempts: 2, failures: 1 } });
+  });
 });
 
 test('app healthy at a random moment: with threshold 1 the gate passes within one interval', async () => {

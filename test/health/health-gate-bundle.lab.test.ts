@@ -51,11 +51,24 @@ describe('dist/health-gate/index.js from the runner', () => {
     expect(Number(attempts)).toBeGreaterThanOrEqual(3);
     expect(errors[0]).toBe(
       `::error::Health gate failed: ${server.url} did not pass 3 checks in a row within 1.0s (${attempts} attempts); last status 200 ` +
-        '(json version was "v1", expected "v2"), body "{\\"status\\":\\"healthy\\",\\"version\\":\\"v1\\",\\"checks\\":{\\"db\\":{\\"ms\\":4}}}". ' +
+        '(json version was "v1", expected "v2"), body "{"status":"healthy","version":"v1","checks":{"db":{"ms":4}}}". ' +
         'Read the app logs on the host (docker compose logs), or raise `deadline` if it needs longer to start.',
     );
     expect(run.summary).toContain('<td>Result</td><td>not healthy before the deadline</td>');
     expect(run.outputs).toMatchObject({ healthy: 'false', attempts, 'last-status': '200' });
+  });
+
+  it('matches expect-body in a worker the bundle can start, cut at attempt-timeout', async () => {
+    const pass = await runDistAction('health-gate', { ...fast, url: server.url, headers: 'X-Probe-Token: tok-123-secret', 'expect-body': '"status":"healthy"' });
+    expect(pass.code).toBe(0);
+    const stuck = await startServer((_req, res) => res.end(`${'a'.repeat(30)}!`));
+    try {
+      const run = await runDistAction('health-gate', { interval: '200ms', 'attempt-timeout': '300ms', deadline: '1s', url: stuck.url, 'expect-body': '^(a+)+$' });
+      expect(run.code).toBe(1);
+      expect(run.log).toMatch(/^attempt 1: timeout in \d+ms - expect-body \/\^\(a\+\)\+\$\/ was still matching at attempt-timeout$/m);
+    } finally {
+      await stuck.close();
+    }
   });
 
   it('rejects a bad condition before probing anything', async () => {
@@ -87,7 +100,7 @@ describe('dist/health-gate/index.js via-ssh against the lab', () => {
       'expect-json': 'status == healthy',
     });
     expect(run.code).toBe(1);
-    expect(run.log).toMatch(/^::error::Health gate failed: http:\/\/127\.0\.0\.1:\d+\/health did not pass 3 checks in a row within 2\.0s \(\d+ attempts\); last status 503 \(expected status 200\), body "\{\\"status\\":\\"starting\\"\}"\./m);
+    expect(run.log).toMatch(/^::error::Health gate failed: http:\/\/127\.0\.0\.1:\d+\/health did not pass 3 checks in a row within 2\.0s \(\d+ attempts\); last status 503 \(expected status 200\), body "\{"status":"starting"\}"\./m);
     expect(run.log).not.toContain('PRIVATE KEY');
   });
 });

@@ -1,5 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { healthGateAction } from '../../src/actions/health-gate.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { readHealthGateInputs } from '../../src/health/health-gate-inputs.js';
 import { runHealthGate } from '../../src/health/health-gate.js';
 import { ActionFailure } from '../../src/runner/action-failure.js';
@@ -96,7 +99,7 @@ describe('via-ssh: the URL is requested from the host through the SSH connection
       'expect-json': 'version == v2',
     });
     expect(run.outputs.healthy).toBe(false);
-    expect(run.error?.message).toContain('last status 200 (json version was "v1", expected "v2"), body "{\\"status\\":\\"healthy\\",\\"version\\":\\"v1\\"}"');
+    expect(run.error?.message).toContain('last status 200 (json version was "v1", expected "v2"), body "{"status":"healthy","version":"v1"}"');
     expect(run.traffic.closed).toBe(1);
   });
 });
@@ -107,12 +110,37 @@ describe('container mode', () => {
 
   it('passes for a running polling bot found by its compose labels', async () => {
     runLabContainer(app, `${lab.images.polling}:v1`, [
-      '--label', `com.docker.compose.project=${app}`, '--label', 'com.docker.compose.service=bot', '-e', 'BOT_TOKEN=unused',
+      // The labels compose puts on a service's own containers (a `compose run` one has oneoff=True).
+      '--label', `com.docker.compose.project=${app}`, '--label', 'com.docker.compose.service=bot', '--label', 'com.docker.compose.oneoff=False',
+      '-e', 'BOT_TOKEN=unused',
     ]);
     const run = await gate({ ...labSshInputs(), ...fast, app, service: 'bot' });
     expect(run.error).toBeUndefined();
     expect(run.outputs).toMatchObject({ healthy: true, attempts: 3, 'last-status': 'running' });
     expect(run.log.lines).toContainEqual(expect.stringMatching(/^attempt 3 \(3\/3\): running in \d+ms$/));
+  });
+
+  it('judges only the service, not a leftover `docker compose run` container of it that failed', async () => {
+    const project = `${app}-oneoff`;
+    const dir = mkdtempSync(join(tmpdir(), 'hg-oneoff-'));
+    const file = join(dir, 'compose.yml');
+    writeFileSync(
+      file,
+      `services:\n  bot:\n    image: ${lab.images.polling}:v1\n    environment: { BOT_TOKEN: unused }\n` +
+        `    labels: { dev.bot-deploy.app: ${app}, ${lab.containerLabel}: health-gate }\n`,
+    );
+    const compose = `docker compose -p ${project} -f ${file}`;
+    try {
+      onHost(`${compose} up -d --quiet-pull 2>&1`);
+      onHost(`${compose} run --entrypoint sh bot -c 'exit 3' 2>&1 || true`);
+      expect(onHost(`docker ps -a --filter label=com.docker.compose.project=${project} --filter label=com.docker.compose.oneoff=True --format '{{.Status}}'`)).toMatch(/^Exited \(3\)/);
+      const run = await gate({ ...labSshInputs(), ...fast, 'compose-project': project, service: 'bot' });
+      expect(run.error).toBeUndefined();
+      expect(run.outputs).toMatchObject({ healthy: true, attempts: 3, 'last-status': 'running' });
+    } finally {
+      onHost(`${compose} down --timeout 0 2>&1 || true`);
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('waits for a Docker healthcheck to say healthy', async () => {
@@ -128,13 +156,18 @@ describe('container mode', () => {
     expect(run.log.lines).toContainEqual(expect.stringMatching(/^attempt 1: starting in \d+ms - healthcheck is starting$/));
   });
 
-  it('fails for a broken polling bot in a restart loop', async () => {
+  it('fails at once, not at the deadline, for a broken polling bot in a restart loop, with its exit code and last log lines', async () => {
     const name = `${app}-broken`;
     runLabContainer(app, `${lab.images.polling}:broken`, ['--name', name, '--restart', 'unless-stopped', '-e', 'BOT_TOKEN=unused']);
-    const run = await gate({ ...labSshInputs(), ...fast, deadline: '8s', container: name });
+    const started = Date.now();
+    const run = await gate({ ...labSshInputs(), ...fast, container: name });
+    // The restart is seen within the first attempts (300 ms apart), far from the 20 s deadline.
+    expect(Date.now() - started).toBeLessThan(5000);
     expect(run.outputs.healthy).toBe(false);
-    expect(['restarting', 'restarted', 'exited']).toContain(run.outputs['last-status']);
-    expect(run.error?.message).toMatch(new RegExp(`^Health gate failed: container ${name} did not pass 3 checks in a row within 8\\.0s`));
+    expect(['restarting', 'restarted']).toContain(run.outputs['last-status']);
+    expect(run.error?.message).toMatch(new RegExp(`^Health gate failed: container ${name} crashed while the gate was checking \\(attempt \\d, after `));
+    expect(run.error?.message).toMatch(/exit code 1[,;)]/);
+    expect(run.error?.message).toContain('last log lines: polling-bot broken: cannot start (this image is broken on purpose)');
     expect(onHost(`docker inspect --format '{{.RestartCount}}' ${name}`).trim()).not.toBe('0');
   });
 

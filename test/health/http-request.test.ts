@@ -1,4 +1,4 @@
-import { connect } from 'node:net';
+import { connect, createServer, type AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { httpGet } from '../../src/health/http-request.js';
 import { json, startServer, type TestServer } from './http-server.js';
@@ -45,4 +45,18 @@ test('rejects with the connection error code when nothing listens', async () => 
   await server.close();
   await expect(httpGet(new URL(`http://127.0.0.1:${port}/`), { headers: {}, signal: AbortSignal.timeout(2000) })).rejects.toMatchObject({ code: 'ECONNREFUSED' });
   server = await startServer(() => {});
+});
+
+test('reads a response whose header lines end in a bare LF, as curl does', async () => {
+  const raw = createServer((socket) => {
+    socket.once('data', () => socket.end('HTTP/1.1 200 OK\nContent-Type: text/plain\nContent-Length: 2\nConnection: close\n\nok'));
+  });
+  await new Promise<void>((resolve) => raw.listen(0, '127.0.0.1', resolve));
+  const { port } = raw.address() as AddressInfo;
+  try {
+    const response = await httpGet(new URL(`http://127.0.0.1:${port}/health`), { headers: {}, signal: AbortSignal.timeout(2000) });
+    expect(response).toEqual({ status: 200, body: 'ok' });
+  } finally {
+    await new Promise((resolve) => raw.close(resolve));
+  }
 });
