@@ -1,3 +1,4 @@
+import { oneLine } from '../log/one-line.js';
 import type { ExecOptions, ExecResult, SshSession } from '../ssh/types.js';
 
 /** A host command that failed; the message is the one sentence the user sees. */
@@ -27,4 +28,4 @@ export async function runStep(session: SshSession, what: string, commandLine: st
 }
 
 /** The last non-empty line of a command's output, without a final period (it ends our sentence). */
-export const lastLine = (text: string): string => text.trim().split('\n').pop()?.trim().replace(/\.$/, '') ?? '';
+export const lastLine = (text: string): string => oneLine(text.trim().split('\n').pop()?.trim().replace(/\.$/, '') ?? '');

@@ -5,7 +5,7 @@ import { LineStream } from '../../src/ssh/line-stream.js';
 describe('command output handling', () => {
   it('cuts lines as they complete, keeps multi-byte characters split across chunks, flushes the last partial line', () => {
     const lines: string[] = [];
-    const stream = new LineStream((line) => lines.push(line));
+    const stream = new LineStream((completed) => lines.push(...completed));
     const text = Buffer.from('one\r\nzwei ü\ndrei');
     const split = text.indexOf(Buffer.from('ü')) + 1;
     stream.write(text.subarray(0, split));
