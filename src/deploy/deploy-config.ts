@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, isAbsolute, join } from 'node:path';
+import { envSecrets } from '../inputs/env-secrets.js';
 import { InputError } from '../inputs/input-error.js';
 import type { InputSpec } from '../inputs/input-spec.js';
 import type { Inputs } from '../inputs/inputs.js';
@@ -7,7 +8,7 @@ import type { Log } from '../log/log.js';
 import { readSshTargets, sshInputs } from '../ssh/ssh-inputs.js';
 import type { ConnectOptions } from '../ssh/types.js';
 import { validateApp, validateAppDir, validateImage, validateVersion } from './names.js';
-import { composeServices, dotenvValues } from './release-files.js';
+import { composeServices, dotenvVariables } from './release-files.js';
 import { DEFAULT_LOCK_TIMING } from './deploy-lock.js';
 
 export const STRATEGIES = ['recreate', 'stop-first', 'none'] as const;
@@ -54,7 +55,8 @@ export const sshDeployInputs: InputSpec[] = [
   { name: 'version', description: 'The release to deploy (a tag or SHA, ^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$), checked before anything connects. With rollback, the release to re-activate (default the previous one).' },
   { name: 'image', description: 'Image repository without a tag (e.g. ghcr.io/acme/bot). Compose files get IMAGE=<image>:<version>.' },
   { name: 'compose-file', description: 'Compose file(s) in the repository, separated by commas or newlines. Defaults to the first of compose.yaml, compose.yml, docker-compose.yaml, docker-compose.yml that exists.' },
-  { name: 'env', description: 'Dotenv text (a secret) written as the release\'s .env with mode 0600 over SFTP; every value of 4 or more characters is masked. APP, VERSION and IMAGE are appended.' },
+  { name: 'env', description: 'Dotenv text (a secret) written as the release\'s .env with mode 0600 over SFTP. Masked in the log: values whose key names a secret (a word TOKEN, SECRET, PASSWORD, PASS, KEY, PRIVATE, CREDENTIAL, AUTH, DSN...), the password of any URL value, and the keys of `secret-env-keys`. APP, VERSION and IMAGE are appended.' },
+  { name: 'secret-env-keys', description: 'More keys of `env` whose values are secret and masked (separated by commas or newlines), for names the rule of `env` does not catch.' },
   { name: 'registry', description: 'Registry host to log in to (defaults to the host part of image).' },
   { name: 'registry-username', description: 'Registry user; with registry-password the host runs docker login (the password goes over stdin).' },
   { name: 'registry-password', description: 'Registry password or token (a secret), sent to docker login on stdin.' },
@@ -84,9 +86,7 @@ export function readDeployConfig(inputs: Inputs, log: Log, workspace: string): D
   const app = validateApp(inputs.required('app'));
   const appDir = validateAppDir(inputs.optional('app-dir') || `/opt/${app}`);
   const env = inputs.raw('env');
-  // Masking a value like `1` or `yes` would star out every occurrence in the whole log, and such
-  // values protect nothing; anything longer is masked.
-  for (const value of dotenvValues(env)) if (value.length >= 4) log.mask(value);
+  for (const secret of envSecrets(dotenvVariables(env), inputs.list('secret-env-keys'))) log.mask(secret);
   const registry = readRegistry(inputs, log);
   const preDeploy = inputs.optional('pre-deploy');
   const service = inputs.optional('service');
