@@ -17,6 +17,16 @@ describe('command output handling', () => {
     expect(stream.text).toBe('one\r\nzwei ü\ndrei');
   });
 
+  it('hands over the lines one chunk completes as one batch, for the log to print as one block', () => {
+    const batches: string[][] = [];
+    const stream = new LineStream((lines) => batches.push(lines));
+    stream.write(Buffer.from('::warning::a\n::add-mask::b\npart'));
+    stream.write(Buffer.from('ial\n'));
+    stream.write(Buffer.from('last'));
+    stream.end();
+    expect(batches).toEqual([['::warning::a', '::add-mask::b'], ['partial'], ['last']]);
+  });
+
   it('wraps the command so it runs unchanged under sh after the PGID marker', () => {
     const { line, marker } = killableCommand(`echo 'it''s' "$HOME"`);
     expect(marker).toMatch(/^bot-deploy-pgid-[0-9a-f]{12}=$/);
