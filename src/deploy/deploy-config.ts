@@ -1,12 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, isAbsolute, join } from 'node:path';
+import { envSecrets } from '../inputs/env-secrets.js';
 import { InputError } from '../inputs/input-error.js';
 import type { Inputs } from '../inputs/inputs.js';
 import type { Log } from '../log/log.js';
 import { readSshTargets } from '../ssh/ssh-inputs.js';
 import type { ConnectOptions } from '../ssh/types.js';
 import { validateApp, validateAppDir, validateImage, validateVersion } from './names.js';
-import { composeServices, dotenvValues } from './release-files.js';
+import { composeServices, dotenvVariables } from './release-files.js';
 import { DEFAULT_LOCK_TIMING } from '../pipeline/deploy-lock.js';
 import { STRATEGIES, type StrategyName } from './strategies/strategy-factory.js';
 
@@ -61,9 +62,7 @@ export function readDeployConfig(inputs: Inputs, log: Log, workspace: string): D
   const app = validateApp(inputs.required('app'));
   const appDir = validateAppDir(inputs.optional('app-dir') || `/opt/${app}`);
   const env = inputs.raw('env');
-  // Masking a value like `1` or `yes` would star out every occurrence in the whole log, and such
-  // values protect nothing; anything longer is masked.
-  for (const value of dotenvValues(env)) if (value.length >= 4) log.mask(value);
+  for (const secret of envSecrets(dotenvVariables(env), inputs.list('secret-env-keys'))) log.mask(secret);
   const registry = readRegistry(inputs, log);
   const preDeploy = inputs.optional('pre-deploy');
   const service = inputs.optional('service');

@@ -18,8 +18,8 @@ export function suiteVariables(app: string, version: string, image: string, slot
   };
 }
 
-/** The user's dotenv values, for masking; throws one sentence (never echoing the text) when it isn't dotenv. */
-export function dotenvValues(text: string): string[] {
+/** The user's dotenv variables, for masking; throws one sentence (never echoing the text) when it isn't dotenv. */
+export function dotenvVariables(text: string): Record<string, string> {
   let openQuote = '';
   for (const line of text.split(/\r?\n/)) {
     if (openQuote) {
@@ -34,7 +34,7 @@ export function dotenvValues(text: string): string[] {
     // A quoted value may span lines (a PEM key in an env var); it ends at the line closing its quote.
     if (quote && !value.slice(1).includes(quote)) openQuote = quote;
   }
-  return Object.values(parseDotenv(text));
+  return parseDotenv(text);
 }
 
 /** The release's .env: the user's variables first, then the suite's, which win. */

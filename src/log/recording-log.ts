@@ -1,4 +1,5 @@
 import type { Log } from './log.js';
+import { secretParts } from './secret-parts.js';
 
 /** A Log that keeps every line, applying masks the way the runner does; used by tests and benchmarks. */
 export class RecordingLog implements Log {
@@ -16,10 +17,11 @@ export class RecordingLog implements Log {
   debug(line: string): void {
     this.push(`debug: ${line}`);
   }
+  hostOutput(lines: string[]): void {
+    for (const line of lines) this.push(line);
+  }
   mask(secret: string): void {
-    for (const part of [secret, ...secret.split(/\r?\n/)]) {
-      if (part.trim() !== '' && !this.secrets.includes(part)) this.secrets.push(part);
-    }
+    for (const part of secretParts(secret)) if (!this.secrets.includes(part)) this.secrets.push(part);
     this.secrets.sort((a, b) => b.length - a.length);
   }
   async group<T>(title: string, work: () => Promise<T>): Promise<T> {

@@ -2,6 +2,7 @@ import { formatDuration } from '../inputs/duration.js';
 import { acquireLock, LOCK_HELD_EXIT, LOCK_LOST_EXIT, refreshLock, releaseLock } from '../host/lock-commands.js';
 import type { Log } from '../log/log.js';
 import { lastLine } from '../ssh/command-error.js';
+import { oneLine } from '../log/one-line.js';
 import type { SshSession } from '../ssh/types.js';
 import { UserError } from '../errors/user-error.js';
 
@@ -105,9 +106,12 @@ export async function takeDeployLock(session: SshSession, settings: LockSettings
 function describeHolder(line: string): string {
   try {
     const record = JSON.parse(line) as { owner?: string; run_url?: string; time?: string };
-    return [record.owner ?? 'unknown', record.run_url ? `(${record.run_url})` : '', record.time ? `since ${record.time}` : '']
-      .filter(Boolean)
-      .join(' ');
+    // The lock file is on the host, so whoever can write it chooses this text.
+    return oneLine(
+      [record.owner ?? 'unknown', record.run_url ? `(${record.run_url})` : '', record.time ? `since ${record.time}` : '']
+        .filter(Boolean)
+        .join(' '),
+    );
   } catch {
     return 'an unknown deploy';
   }

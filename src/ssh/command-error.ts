@@ -1,4 +1,5 @@
 import { UserError } from '../errors/user-error.js';
+import { oneLine } from '../log/one-line.js';
 
 /** A host command that failed; the message is the one sentence the user sees. */
 export class CommandError extends UserError {
@@ -13,4 +14,4 @@ export class CommandError extends UserError {
 }
 
 /** The last non-empty line of a command's output, without a final period (it ends our sentence). */
-export const lastLine = (text: string): string => text.trim().split('\n').pop()?.trim().replace(/\.$/, '') ?? '';
+export const lastLine = (text: string): string => oneLine(text.trim().split('\n').pop()?.trim().replace(/\.$/, '') ?? '');

@@ -37,8 +37,8 @@ export function runCommand(client: Client, host: string, run: CommandRun, log: L
     });
 
     function follow(channel: ClientChannel): void {
-      const emit = (text: string): void => {
-        if (run.stream) log.info(text);
+      const emit = (lines: string[]): void => {
+        if (run.stream) log.hostOutput(lines);
       };
       const stdout = new LineStream(emit);
       const stderr = new LineStream(emit);

@@ -1,6 +1,6 @@
 import { parse as parseDotenv } from 'dotenv';
 import { parse as parseYaml } from 'yaml';
-import { composeServices, dotenvValues, labelsOverride, releaseEnvFile, suiteVariables } from '../../src/deploy/release-files.js';
+import { composeServices, dotenvVariables, labelsOverride, releaseEnvFile, suiteVariables } from '../../src/deploy/release-files.js';
 import { InputError } from '../../src/inputs/input-error.js';
 
 describe('release files', () => {
@@ -15,13 +15,13 @@ describe('release files', () => {
     expect(text.endsWith('\n')).toBe(true);
   });
 
-  it('returns every dotenv value for masking, including quoted and multi-line ones', () => {
-    expect(dotenvValues('A=1\n# note\nexport B="two words"\nC="line1\nline2"\n')).toEqual(['1', 'two words', 'line1\nline2']);
+  it('returns every dotenv variable for masking, including quoted and multi-line ones', () => {
+    expect(dotenvVariables('A=1\n# note\nexport B="two words"\nC="line1\nline2"\n')).toEqual({ A: '1', B: 'two words', C: 'line1\nline2' });
   });
 
   it('rejects text that is not dotenv without echoing it', () => {
-    expect(() => dotenvValues('BOT_TOKEN 123:secret')).toThrow(InputError);
-    expect(() => dotenvValues('BOT_TOKEN 123:secret')).not.toThrow(/secret/);
+    expect(() => dotenvVariables('BOT_TOKEN 123:secret')).toThrow(InputError);
+    expect(() => dotenvVariables('BOT_TOKEN 123:secret')).not.toThrow(/secret/);
   });
 
   it('finds the services of every compose file and labels each one', () => {

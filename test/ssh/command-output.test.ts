@@ -5,7 +5,7 @@ import { LineStream } from '../../src/ssh/line-stream.js';
 describe('command output handling', () => {
   it('cuts lines as they complete, keeps multi-byte characters split across chunks, flushes the last partial line', () => {
     const lines: string[] = [];
-    const stream = new LineStream((line) => lines.push(line));
+    const stream = new LineStream((completed) => lines.push(...completed));
     const text = Buffer.from('one\r\nzwei ü\ndrei');
     const split = text.indexOf(Buffer.from('ü')) + 1;
     stream.write(text.subarray(0, split));
@@ -15,6 +15,16 @@ describe('command output handling', () => {
     stream.end();
     expect(lines).toEqual(['one', 'zwei ü', 'drei']);
     expect(stream.text).toBe('one\r\nzwei ü\ndrei');
+  });
+
+  it('hands over the lines one chunk completes as one batch, for the log to print as one block', () => {
+    const batches: string[][] = [];
+    const stream = new LineStream((lines) => batches.push(lines));
+    stream.write(Buffer.from('::warning::a\n::add-mask::b\npart'));
+    stream.write(Buffer.from('ial\n'));
+    stream.write(Buffer.from('last'));
+    stream.end();
+    expect(batches).toEqual([['::warning::a', '::add-mask::b'], ['partial'], ['last']]);
   });
 
   it('wraps the command so it runs unchanged under sh after the PGID marker', () => {
