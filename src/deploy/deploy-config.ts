@@ -1,8 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { basename, isAbsolute, join } from 'node:path';
+import { basename } from 'node:path';
 import { InputError } from '../inputs/input-error.js';
 import type { InputSpec } from '../inputs/input-spec.js';
 import type { Inputs } from '../inputs/inputs.js';
+import { WorkspaceFiles } from '../inputs/workspace-files.js';
 import type { Log } from '../log/log.js';
 import { readSshTargets, sshInputs } from '../ssh/ssh-inputs.js';
 import type { ConnectOptions } from '../ssh/types.js';
@@ -139,15 +139,9 @@ function registryOf(image: string): string {
 }
 
 function readComposeFiles(listed: string[], workspace: string): ComposeSource[] {
-  const paths = listed.length > 0 ? listed : [DEFAULT_COMPOSE_FILES.find((name) => existsSync(join(workspace, name))) ?? 'compose.yml'];
-  const files = paths.map((path) => {
-    const full = isAbsolute(path) ? path : join(workspace, path);
-    try {
-      return { name: basename(path), text: readFileSync(full, 'utf8') };
-    } catch {
-      throw new InputError(`Compose file ${path} was not found in ${workspace}: set \`compose-file\` to its path in the repository.`);
-    }
-  });
+  const repository = new WorkspaceFiles(workspace);
+  const paths = listed.length > 0 ? listed : [DEFAULT_COMPOSE_FILES.find((name) => repository.has(name)) ?? 'compose.yml'];
+  const files = paths.map((path) => ({ name: basename(path), text: repository.read(path, 'compose-file') }));
   const names = files.map((file) => file.name);
   const clash = names.find((name, index) => names.indexOf(name) !== index || name === '.env' || name === 'release.json');
   if (clash) throw new InputError(`Compose files must have distinct names other than .env and release.json; "${clash}" is not.`);
