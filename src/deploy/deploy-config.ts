@@ -7,7 +7,7 @@ import type { Log } from '../log/log.js';
 import { readSshTargets, sshInputs } from '../ssh/ssh-inputs.js';
 import type { ConnectOptions } from '../ssh/types.js';
 import { validateApp, validateAppDir, validateImage, validateVersion } from './names.js';
-import { composeServices, dotenvValues } from './release-files.js';
+import { composeServices, dotenvValues, type ComposeService } from './release-files.js';
 import { DEFAULT_LOCK_TIMING } from './deploy-lock.js';
 
 export const STRATEGIES = ['recreate', 'stop-first', 'none'] as const;
@@ -35,7 +35,7 @@ export interface DeployConfig {
   image: string;
   composeFiles: ComposeSource[];
   /** The compose files' services, parsed before anything connects (a broken file harms nothing). */
-  services: string[];
+  services: ComposeService[];
   env: string;
   registry?: RegistryLogin;
   preDeploy: string;

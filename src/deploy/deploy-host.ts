@@ -11,7 +11,7 @@ import { parseHostApp, type HostApp } from './host-app.js';
 import { runStep, StepError } from './host-step.js';
 import { planPrune } from './prune-plan.js';
 import { releaseLayout, type ReleaseLayout } from './release-layout.js';
-import { labelsOverride, LABELS_FILE, releaseEnvFile, suiteVariables, type ReleaseRecord } from './release-files.js';
+import { labelsOverride, LABELS_FILE, releaseEnvFile, servicesToStop, suiteVariables, type ReleaseRecord } from './release-files.js';
 
 export interface HostDeployResult {
   host: string;
@@ -59,7 +59,7 @@ export async function deployToHost(session: SshSession, config: DeployConfig, ru
     const record = config.rollback ? (before.releases.find((r) => r.version === target)?.record ?? {}) : await stage(session, config, layout, run, log);
     const project = releaseProject(flavor, layout, config.app, target, record);
     if (!config.rollback) await pullAndPrepare(session, config, layout, project, log);
-    if (action !== 'stage') await switchTo(session, config, lock, layout, before, project, log);
+    if (action !== 'stage') await switchTo(session, config, lock, layout, before, project, record, log);
     const state = nextState(action, before, target, run.runUrl);
     await session.writeFile(layout.state, `${JSON.stringify(state)}\n`, 0o644);
     // The host as this run leaves it, known without reading it again: the folders it had, plus this release.
@@ -138,6 +138,7 @@ async function stage(session: SshSession, config: DeployConfig, layout: ReleaseL
       actor: run.actor,
       time: new Date().toISOString(),
       compose_files: config.composeFiles.map((file) => file.name),
+      release_services: config.services.filter((service) => service.versioned).map((service) => service.name),
     };
     for (const file of config.composeFiles) await session.writeFile(`${dir}/${file.name}`, file.text, 0o644);
     await session.writeFile(`${dir}/${LABELS_FILE}`, labelsOverride(config.services, config.app, config.version), 0o644);
@@ -183,7 +184,7 @@ async function removePrivateDockerConfig(session: SshSession, layout: ReleaseLay
 }
 
 /** Starts the release by the chosen strategy and moves `current`; brings the old one back if it cannot start. */
-async function switchTo(session: SshSession, config: DeployConfig, lock: HeldLock, layout: ReleaseLayout, before: HostApp, project: ComposeProject, log: Log): Promise<void> {
+async function switchTo(session: SshSession, config: DeployConfig, lock: HeldLock, layout: ReleaseLayout, before: HostApp, project: ComposeProject, record: Partial<ReleaseRecord>, log: Log): Promise<void> {
   const release = project.variables.VERSION ?? '';
   const previous = before.current && before.current !== release ? before.releases.find((r) => r.version === before.current) : undefined;
   const previousProject = previous ? releaseProject(project.flavor, layout, config.app, previous.version, previous.record ?? {}) : undefined;
@@ -191,7 +192,14 @@ async function switchTo(session: SshSession, config: DeployConfig, lock: HeldLoc
   await log.group(`Starting ${release} (${config.rollback ? 'rollback' : config.strategy})`, async () => {
     if (config.strategy === 'stop-first' && previousProject) {
       // Two long-polling bots on one token make Telegram answer 409 Conflict: the old one is fully stopped first.
-      await runStep(session, `Stopping ${previous?.version}`, composeStop(previousProject, config.service || undefined));
+      // Only what the release replaces stops; its database keeps running.
+      const stopping = servicesToStop(config.service, record);
+      if (stopping === 'all' || stopping.length > 0) {
+        log.info(`Stopping ${stopping === 'all' ? 'every service' : stopping.join(', ')} of ${previous?.version} first`);
+        await runStep(session, `Stopping ${previous?.version}`, composeStop(previousProject, stopping));
+      } else {
+        log.info(`Nothing of ${previous?.version} to stop first: no service uses \${IMAGE} or \${VERSION}.`);
+      }
     }
     try {
       await runStep(session, `Starting ${release}`, composeUp(project));
