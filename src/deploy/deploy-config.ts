@@ -1,13 +1,13 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { basename, isAbsolute, join } from 'node:path';
+import { basename } from 'node:path';
 import { envSecrets } from '../inputs/env-secrets.js';
 import { InputError } from '../inputs/input-error.js';
 import type { Inputs } from '../inputs/inputs.js';
+import { WorkspaceFiles } from '../inputs/workspace-files.js';
 import type { Log } from '../log/log.js';
 import { readSshTargets } from '../ssh/ssh-inputs.js';
 import type { ConnectOptions } from '../ssh/types.js';
 import { validateApp, validateAppDir, validateImage, validateVersion } from './names.js';
-import { composeServices, dotenvVariables } from './release-files.js';
+import { composeServices, dotenvVariables, type ComposeService } from './release-files.js';
 import { DEFAULT_LOCK_TIMING } from '../pipeline/deploy-lock.js';
 import { STRATEGIES, type StrategyName } from './strategies/strategy-factory.js';
 
@@ -34,7 +34,7 @@ export interface DeployConfig {
   image: string;
   composeFiles: ComposeSource[];
   /** The compose files' services, parsed before anything connects (a broken file harms nothing). */
-  services: string[];
+  services: ComposeService[];
   env: string;
   registry?: RegistryLogin;
   preDeploy: string;
@@ -115,15 +115,9 @@ function registryOf(image: string): string {
 }
 
 function readComposeFiles(listed: string[], workspace: string): ComposeSource[] {
-  const paths = listed.length > 0 ? listed : [DEFAULT_COMPOSE_FILES.find((name) => existsSync(join(workspace, name))) ?? 'compose.yml'];
-  const files = paths.map((path) => {
-    const full = isAbsolute(path) ? path : join(workspace, path);
-    try {
-      return { name: basename(path), text: readFileSync(full, 'utf8') };
-    } catch {
-      throw new InputError(`Compose file ${path} was not found in ${workspace}: set \`compose-file\` to its path in the repository.`);
-    }
-  });
+  const repository = new WorkspaceFiles(workspace);
+  const paths = listed.length > 0 ? listed : [DEFAULT_COMPOSE_FILES.find((name) => repository.has(name)) ?? 'compose.yml'];
+  const files = paths.map((path) => ({ name: basename(path), text: repository.read(path, 'compose-file') }));
   const names = files.map((file) => file.name);
   const clash = names.find((name, index) => names.indexOf(name) !== index || name === '.env' || name === 'release.json');
   if (clash) throw new InputError(`Compose files must have distinct names other than .env and release.json; "${clash}" is not.`);

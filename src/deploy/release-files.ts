@@ -18,7 +18,10 @@ export function suiteVariables(app: string, version: string, image: string, slot
   };
 }
 
-/** The user's dotenv variables, for masking; throws one sentence (never echoing the text) when it isn't dotenv. */
+/**
+ * The user's dotenv text as variables, each checked to reach compose exactly (see composeEnvLine);
+ * a problem is one sentence naming the input or the key, never echoing a value.
+ */
 export function dotenvVariables(text: string): Record<string, string> {
   let openQuote = '';
   for (const line of text.split(/\r?\n/)) {
@@ -34,14 +37,37 @@ export function dotenvVariables(text: string): Record<string, string> {
     // A quoted value may span lines (a PEM key in an env var); it ends at the line closing its quote.
     if (quote && !value.slice(1).includes(quote)) openQuote = quote;
   }
-  return parseDotenv(text);
+  const variables = parseDotenv(text);
+  for (const [name, value] of Object.entries(variables)) composeEnvLine(name, value);
+  return variables;
 }
 
-/** The release's .env: the user's variables first, then the suite's, which win. */
+// docker-compose v1 reads .env with python-dotenv, which replaces ${NAME} and ${NAME:-default} even
+// in single quotes and has no escape for it.
+const V1_INTERPOLATION = /\$\{[^}:]*(?::-[^}]*)?\}/;
+// In single quotes v1 reads \\ as one backslash and v2 as two, and a final backslash would escape v2's closing quote.
+const AMBIGUOUS_BACKSLASH = /\\(?:[\\']|$)/;
+
+/**
+ * `NAME='value'`, which compose v2 and v1 both read back as exactly `value`: single quotes keep
+ * `$`, `#`, `"`, `=`, spaces and newlines as they are, and `\'` is a quote in both. A value neither
+ * can read back exactly is refused, since a secret that arrives altered fails far from its cause.
+ */
+function composeEnvLine(name: string, value: string): string {
+  if (V1_INTERPOLATION.test(value)) {
+    throw new InputError(`The value of ${name} in input \`env\` contains "\${...}", which docker-compose v1 would replace with a variable: it cannot be passed exactly.`);
+  }
+  if (AMBIGUOUS_BACKSLASH.test(value)) {
+    throw new InputError(`The value of ${name} in input \`env\` has a backslash before another backslash, a quote or its end, which compose v1 and v2 read differently: it cannot be passed exactly.`);
+  }
+  return `${name}='${value.replace(/'/g, "\\'")}'`;
+}
+
+/** The release's .env: the user's variables, then the suite's, which replace any of the same name. */
 export function releaseEnvFile(userEnv: string, variables: Record<string, string>): string {
-  const user = userEnv.replace(/\r\n/g, '\n').trimEnd();
-  const suite = Object.entries(variables).map(([name, value]) => `${name}=${value}`).join('\n');
-  return `${user ? `${user}\n` : ''}# set by bot-deploy\n${suite}\n`;
+  const user = Object.entries(dotenvVariables(userEnv)).filter(([name]) => !(name in variables));
+  const lines = (entries: Array<[string, string]>): string => entries.map(([name, value]) => `${composeEnvLine(name, value)}\n`).join('');
+  return `${lines(user)}# set by bot-deploy\n${lines(Object.entries(variables))}`;
 }
 
 export interface ReleaseRecord {
@@ -52,11 +78,23 @@ export interface ReleaseRecord {
   time: string;
   /** The compose files' names in the release folder, in order (rollback reuses them). */
   compose_files: string[];
+  /** The release's own services (see ComposeService.versioned): the ones stop-first stops. Absent in older releases. */
+  release_services?: string[];
 }
 
-/** The service names of the compose files, so every container can be labelled with app and version. */
-export function composeServices(files: Array<{ name: string; text: string }>): string[] {
-  const services = new Set<string>();
+/** One service of the compose files. */
+export interface ComposeService {
+  name: string;
+  /**
+   * Whether its definition uses the suite's `${IMAGE}` or `${VERSION}`: such a service is the
+   * release's own and is replaced by every deploy; the others (a database) stay as they are.
+   */
+  versioned: boolean;
+}
+
+/** The services of the compose files, and which of them are the release's own. */
+export function composeServices(files: Array<{ name: string; text: string }>): ComposeService[] {
+  const services = new Map<string, boolean>();
   for (const { name, text } of files) {
     let document: unknown;
     try {
@@ -65,18 +103,46 @@ export function composeServices(files: Array<{ name: string; text: string }>): s
       throw new InputError(`Compose file ${name} is not valid YAML: ${(error as Error).message.split('\n')[0]}.`);
     }
     const declared = (document as { services?: unknown } | null)?.services;
-    if (declared && typeof declared === 'object') Object.keys(declared).forEach((service) => services.add(service));
+    if (!declared || typeof declared !== 'object') continue;
+    for (const [service, definition] of Object.entries(declared)) {
+      services.set(service, (services.get(service) ?? false) || usesReleaseVariables(definition));
+    }
   }
   if (services.size === 0) throw new InputError(`The compose file(s) ${files.map((f) => f.name).join(', ')} declare no services.`);
-  return [...services];
+  return [...services].map(([name, versioned]) => ({ name, versioned }));
+}
+
+// $IMAGE, ${IMAGE}, ${IMAGE:-x}, ${IMAGE?err}, ... (and VERSION); `$$` is compose's literal dollar.
+const RELEASE_VARIABLE = /\$(?:\{(?:IMAGE|VERSION)(?=[}:?+-])|(?:IMAGE|VERSION)(?![A-Za-z0-9_]))/;
+
+/** Whether any string in a service's definition (values or keys, however deep) interpolates IMAGE or VERSION. */
+function usesReleaseVariables(node: unknown): boolean {
+  if (typeof node === 'string') return RELEASE_VARIABLE.test(node.replace(/\$\$/g, ''));
+  if (Array.isArray(node)) return node.some(usesReleaseVariables);
+  if (node && typeof node === 'object') return Object.entries(node).some(([key, value]) => usesReleaseVariables(key) || usesReleaseVariables(value));
+  return false;
 }
 
 export const LABEL_APP = 'dev.bot-deploy.app';
 export const LABEL_VERSION = 'dev.bot-deploy.version';
 export const LABELS_FILE = 'bot-deploy.labels.yml';
 
-/** A compose override that labels every service's containers with the app and the release. */
-export function labelsOverride(services: string[], app: string, version: string): string {
-  const labelled = Object.fromEntries(services.map((service) => [service, { labels: { [LABEL_APP]: app, [LABEL_VERSION]: version } }]));
+/**
+ * A compose override labelling every service's containers with the app, and the release's own
+ * services with the release too. Only those carry the version: a label that changes on every
+ * deploy would make compose recreate the database with each release.
+ */
+export function labelsOverride(services: ComposeService[], app: string, version: string): string {
+  const labelled = Object.fromEntries(
+    services.map(({ name, versioned }) => [name, { labels: { [LABEL_APP]: app, ...(versioned ? { [LABEL_VERSION]: version } : {}) } }]),
+  );
   return stringifyYaml({ services: labelled });
+}
+
+/**
+ * The services stop-first stops before starting the release: the one named by `service`, else the
+ * release's own services; every service only for a release staged before releases recorded them.
+ */
+export function servicesToStop(service: string, record: Partial<ReleaseRecord>): string[] | 'all' {
+  return service ? [service] : (record.release_services ?? 'all');
 }

@@ -42,9 +42,9 @@ export const composePull = (project: ComposeProject): string => compose(project,
 
 export const composeUp = (project: ComposeProject): string => compose(project, 'up', '-d', '--remove-orphans');
 
-/** Stops the whole project, or one service of it (the bot, leaving its database running). */
-export const composeStop = (project: ComposeProject, service?: string): string =>
-  compose(project, 'stop', ...(service ? [service] : []));
+/** Stops some services of the project (the bot, leaving its database running), or all of them; never pass []. */
+export const composeStop = (project: ComposeProject, services: string[] | 'all'): string =>
+  compose(project, 'stop', ...(services === 'all' ? [] : services));
 
 /**
  * A one-off container of `service` running `shellCommand` under sh -c (migrations before the

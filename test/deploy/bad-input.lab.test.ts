@@ -42,10 +42,10 @@ describe('ssh-deploy refuses bad input with one sentence and harms nothing', () 
   });
 
   /** Runs with `inputs` against a port that counts connections; asserts the run failed without one. */
-  async function rejectedBeforeConnecting(inputs: Record<string, string>): Promise<{ error: string; log: string }> {
+  async function rejectedBeforeConnecting(inputs: Record<string, string>, workspace?: string): Promise<{ error: string; log: string }> {
     const counter = await connectionCounter();
     try {
-      const run = await runDistAction('ssh-deploy', { ...base(), ...inputs, port: String(counter.port) });
+      const run = await runDistAction('ssh-deploy', { ...base(), ...inputs, port: String(counter.port) }, workspace ? { cwd: workspace } : {});
       expect(run.code).toBe(1);
       expect(counter.count()).toBe(0);
       return { error: errorLine(run.log), log: run.log };
@@ -108,7 +108,11 @@ describe('ssh-deploy refuses bad input with one sentence and harms nothing', () 
   it('rejects a compose file that is not YAML before connecting', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'compose-'));
     writeFileSync(join(dir, 'compose.yml'), 'services: [\n  bot\n');
-    expect((await rejectedBeforeConnecting({ 'compose-file': join(dir, 'compose.yml') })).error).toMatch(/^Compose file compose\.yml is not valid YAML: /);
+    expect((await rejectedBeforeConnecting({ 'compose-file': 'compose.yml' }, dir)).error).toMatch(/^Compose file compose\.yml is not valid YAML: /);
+  });
+
+  it.each(['/etc/passwd', '../../etc/passwd'])('rejects compose-file %j outside the repository before connecting', async (path) => {
+    expect((await rejectedBeforeConnecting({ 'compose-file': path })).error).toMatch(/^Input `compose-file` names .*, which is outside the repository: /);
   });
 
   it('refuses a lock-stale-after that would take a live deploy\'s lock', async () => {

@@ -43,8 +43,8 @@ describe('ssh-deploy against the lab (webhook bot, recreate)', () => {
     expect(readlinkSync(`${appDir}/current`)).toBe('releases/v1');
     const envFile = `${appDir}/releases/v1/.env`;
     expect(statSync(envFile).mode & 0o777).toBe(0o600);
-    expect(readFileSync(envFile, 'utf8')).toContain(`BOT_TOKEN=${botToken}`);
-    expect(readFileSync(envFile, 'utf8')).toContain(`IMAGE=${lab.images.webhook}:v1`);
+    expect(readFileSync(envFile, 'utf8')).toContain(`BOT_TOKEN='${botToken}'`);
+    expect(readFileSync(envFile, 'utf8')).toContain(`IMAGE='${lab.images.webhook}:v1'`);
     expect(JSON.parse(readFileSync(`${appDir}/releases/v1/release.json`, 'utf8'))).toMatchObject({
       version: 'v1',
       image: lab.images.webhook,

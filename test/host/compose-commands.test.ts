@@ -22,9 +22,10 @@ describe('compose commands', () => {
     expect(compose({ ...project, flavor: 'v1' }, 'pull')).toBe(base.replace('docker compose', 'docker-compose') + ' pull');
   });
 
-  it('stops one service or the whole project', () => {
-    expect(composeStop(project, 'bot')).toBe(`${base} stop bot`);
-    expect(composeStop(project)).toBe(`${base} stop`);
+  it('stops the named services or the whole project', () => {
+    expect(composeStop(project, ['bot'])).toBe(`${base} stop bot`);
+    expect(composeStop(project, ['bot', 'worker'])).toBe(`${base} stop bot worker`);
+    expect(composeStop(project, 'all')).toBe(`${base} stop`);
   });
 
   it('quotes the pre-deploy command as one sh -c argument, in a container named by the run', () => {

@@ -2,14 +2,14 @@ import { makeAppFolder, tidyReleasesDir } from '../../host/release-commands.js';
 import type { HostContext } from '../../pipeline/host-context.js';
 import type { ComposeSource } from '../deploy-config.js';
 import { releaseProject, type HostRelease } from '../host-release.js';
-import { labelsOverride, LABELS_FILE, releaseEnvFile, suiteVariables, type ReleaseRecord } from '../release-files.js';
+import { labelsOverride, LABELS_FILE, releaseEnvFile, suiteVariables, type ComposeService, type ReleaseRecord } from '../release-files.js';
 
 /** What a deploy ships: the release's name, image, compose files and .env text. */
 export interface ReleaseSpec {
   version: string;
   image: string;
   composeFiles: ComposeSource[];
-  services: string[];
+  services: ComposeService[];
   env: string;
 }
 
@@ -36,6 +36,7 @@ export async function stage(ctx: HostContext, spec: ReleaseSpec): Promise<Staged
         actor: run.actor,
         time: new Date().toISOString(),
         compose_files: spec.composeFiles.map((file) => file.name),
+        release_services: spec.services.filter((service) => service.versioned).map((service) => service.name),
       };
       for (const file of spec.composeFiles) await session.writeFile(`${staging}/${file.name}`, file.text, 0o644);
       await session.writeFile(`${staging}/${LABELS_FILE}`, labelsOverride(spec.services, ctx.setup.app, spec.version), 0o644);

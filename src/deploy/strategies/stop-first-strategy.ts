@@ -1,11 +1,13 @@
 import { composeStop } from '../../host/compose-commands.js';
 import type { HostContext } from '../../pipeline/host-context.js';
 import type { HostRelease } from '../host-release.js';
+import { servicesToStop } from '../release-files.js';
 import { ComposeProjectStrategy } from './compose-project-strategy.js';
 
 /**
  * The old bot is fully stopped before the new one starts: two long-polling bots on one token make
- * Telegram answer 409 Conflict. Only the bot's service stops, never its database.
+ * Telegram answer 409 Conflict. Only `service`, or else the release's own services (those using
+ * IMAGE or VERSION), stop, never the database.
  */
 export class StopFirstStrategy extends ComposeProjectStrategy {
   readonly name = 'stop-first';
@@ -16,7 +18,13 @@ export class StopFirstStrategy extends ComposeProjectStrategy {
 
   async activate(ctx: HostContext, next: HostRelease, previous: HostRelease | undefined): Promise<void> {
     if (previous) {
-      await ctx.session.run(composeStop(previous.project, this.service || undefined), { what: `Stopping ${previous.version}` });
+      const stopping = servicesToStop(this.service, next.record);
+      if (stopping === 'all' || stopping.length > 0) {
+        ctx.log.info(`Stopping ${stopping === 'all' ? 'every service' : stopping.join(', ')} of ${previous.version} first`);
+        await ctx.session.run(composeStop(previous.project, stopping), { what: `Stopping ${previous.version}` });
+      } else {
+        ctx.log.info(`Nothing of ${previous.version} to stop first: no service uses \${IMAGE} or \${VERSION}.`);
+      }
     }
     await this.up(ctx, next);
   }
