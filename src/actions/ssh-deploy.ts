@@ -38,5 +38,6 @@ export const sshDeployAction: ActionMetadata = {
     { name: 'release-dir', description: 'The release\'s folder on the host.' },
     { name: 'duration-ms', description: 'Wall time of the whole step in milliseconds.' },
   ],
-  runs: { using: 'node24', main: '../dist/ssh-deploy/index.js' },
+  // The post step releases what a cancelled or killed run left on a host (lock, registry login, one-off container).
+  runs: { using: 'node24', main: '../dist/ssh-deploy/index.js', post: '../dist/ssh-deploy/index.js', postIf: 'always()' },
 };

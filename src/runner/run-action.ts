@@ -4,13 +4,14 @@ import { Inputs } from '../inputs/inputs.js';
 import type { Log } from '../log/log.js';
 import { ActionFailure } from './action-failure.js';
 import { actionsLog } from './actions-log.js';
-import { Journal, type CleanupJournal } from '../pipeline/cleanup-journal.js';
+import { Journal, parseJournal, type CleanupJournal } from '../pipeline/cleanup-journal.js';
 import { LOCK_TOKEN_VARIABLE, runInfo, type RunInfo } from '../pipeline/run-info.js';
 import { failStep } from './fail-step.js';
 import { SummaryBuffer, type JobSummary } from './job-summary.js';
 
 /** The step state the post step reads the cleanup journal from. */
 export const JOURNAL_STATE = 'cleanup-journal';
+const POST_STATE = 'is-post';
 
 export type Outputs = Record<string, string | number | boolean>;
 
@@ -28,7 +29,17 @@ export interface ActionContext {
  * The one place that talks to the runner for an action: builds the context, runs the core, sets the
  * outputs, writes the job summary (also after a failure) and turns an error into one failed line.
  */
-export async function runAction(action: ActionMetadata, work: (context: ActionContext) => Promise<Outputs>): Promise<void> {
+export async function runAction(
+  action: ActionMetadata,
+  work: (context: ActionContext) => Promise<Outputs>,
+  options: { post?: (context: ActionContext) => Promise<void> } = {},
+): Promise<void> {
+  if (core.getState(POST_STATE) === 'true') {
+    await runPost(action, options.post);
+    return;
+  }
+  // The same bundle is the post step (`runs.post`): this state tells the post run apart.
+  core.saveState(POST_STATE, 'true');
   const summary = new SummaryBuffer();
   const run = runInfo(process.env);
   // Later steps of the job hold the deploy lock under the same token: they never wait on this one.
@@ -47,6 +58,21 @@ export async function runAction(action: ActionMetadata, work: (context: ActionCo
     failStep(error, core);
   } finally {
     await writeSummary(action.folder, summary);
+  }
+}
+
+/**
+ * The post step (`post-if: always()`, so also after a failure or a cancel): it connects only when
+ * the journal says the main run left something on a host.
+ */
+async function runPost(action: ActionMetadata, post: ((context: ActionContext) => Promise<void>) | undefined): Promise<void> {
+  const journal = new Journal(parseJournal(core.getState(JOURNAL_STATE)), (entries) => core.saveState(JOURNAL_STATE, JSON.stringify(entries)));
+  if (!post || journal.entries().length === 0) return;
+  try {
+    await post({ inputs: new Inputs(action.inputs, runnerInput), log: actionsLog, summary: new SummaryBuffer(), run: runInfo(process.env), journal });
+  } catch (error) {
+    // Cleanup never fails the job: the lock goes stale and the next deploy takes it over.
+    core.warning(`Cleanup after ${action.folder} failed: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
 

@@ -16,6 +16,10 @@ export interface ActionRun {
   /** The values the action asked the runner to mask. */
   masks: string[];
   outputs: Record<string, string>;
+  /** What the step saved for its post step (core.saveState). */
+  state: Record<string, string>;
+  /** What the step exported to later steps of the job (core.exportVariable). */
+  exported: Record<string, string>;
   summary: string;
   durationMs: number;
 }
@@ -29,18 +33,29 @@ export interface ActionRun {
 export async function runDistAction(
   action: string,
   inputs: Record<string, string>,
-  options: { env?: Record<string, string>; cwd?: string; onLine?: (line: string) => void } = {},
+  options: {
+    env?: Record<string, string>;
+    cwd?: string;
+    onLine?: (line: string) => void;
+    /** Kills the process with `signal` at the first line that matches (a cancelled or killed job). */
+    killAt?: { line: RegExp; signal: NodeJS.Signals };
+    /** Runs the action's post step: the state a main run saved (ActionRun.state). */
+    postOf?: ActionRun;
+  } = {},
 ): Promise<ActionRun> {
   const dir = mkdtempSync(join(tmpdir(), `run-${action}-`));
   const outputFile = join(dir, 'output');
   const summaryFile = join(dir, 'summary');
-  writeFileSync(outputFile, '');
-  writeFileSync(summaryFile, '');
+  const stateFile = join(dir, 'state');
+  const envFile = join(dir, 'env');
+  for (const file of [outputFile, summaryFile, stateFile, envFile]) writeFileSync(file, '');
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? dir,
     GITHUB_OUTPUT: outputFile,
     GITHUB_STEP_SUMMARY: summaryFile,
+    GITHUB_STATE: stateFile,
+    GITHUB_ENV: envFile,
     GITHUB_ACTIONS: 'true',
     GITHUB_ACTOR: 'octocat',
     GITHUB_REPOSITORY: 'acme/sample-bot',
@@ -49,6 +64,8 @@ export async function runDistAction(
     GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567',
     GITHUB_WORKSPACE: options.cwd ?? root,
     RUNNER_TEMP: dir,
+    // The runner hands a post step the main step's saved state as STATE_<name>.
+    ...Object.fromEntries(Object.entries(options.postOf?.state ?? {}).map(([name, value]) => [`STATE_${name}`, value])),
     ...options.env,
   };
   for (const [name, value] of Object.entries({ ...actionYmlDefaults(action), ...inputs })) env[`INPUT_${name.toUpperCase()}`] = value;
@@ -61,7 +78,10 @@ export async function runDistAction(
     partial += chunk.toString();
     const lines = partial.split('\n');
     partial = lines.pop() ?? '';
-    for (const line of lines) options.onLine?.(line);
+    for (const line of lines) {
+      options.onLine?.(line);
+      if (options.killAt?.line.test(line)) child.kill(options.killAt.signal);
+    }
   };
   child.stdout.on('data', collect);
   child.stderr.on('data', collect);
@@ -72,6 +92,8 @@ export async function runDistAction(
     log: lines.filter((line) => !line.startsWith('::add-mask::')).join('\n'),
     masks: lines.filter((line) => line.startsWith('::add-mask::')).map((line) => line.slice('::add-mask::'.length)),
     outputs: parseOutputs(readFileSync(outputFile, 'utf8')),
+    state: parseOutputs(readFileSync(stateFile, 'utf8')),
+    exported: parseOutputs(readFileSync(envFile, 'utf8')),
     summary: readFileSync(summaryFile, 'utf8'),
     durationMs: Date.now() - started,
   };
@@ -83,7 +105,7 @@ function actionYmlDefaults(action: string): Record<string, string> {
   return Object.fromEntries(Object.entries(inputs).flatMap(([name, spec]) => (spec.default === undefined ? [] : [[name, spec.default]])));
 }
 
-/** The runner's file command format: `name<<DELIMITER\nvalue\nDELIMITER\n`. */
+/** The runner's file command format (outputs, state, env): `name<<DELIMITER\nvalue\nDELIMITER\n`. */
 function parseOutputs(text: string): Record<string, string> {
   const outputs: Record<string, string> = {};
   const pattern = /^([^<\n]+)<<(\S+)\n([\s\S]*?)\n\2$/gm;
