@@ -1,6 +1,6 @@
 import type { ActionMetadata } from './action-metadata.js';
 import { healthCheckInputSpecs } from './health-check-input-specs.js';
-import { sshInputSpecs } from './ssh-input-specs.js';
+import { sshInputSpecs } from '../ssh/ssh-input-specs.js';
 
 export const healthGateAction: ActionMetadata = {
   folder: 'health-gate',

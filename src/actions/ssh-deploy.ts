@@ -1,5 +1,5 @@
 import type { ActionMetadata } from './action-metadata.js';
-import { sshInputSpecs } from './ssh-input-specs.js';
+import { sshInputSpecs } from '../ssh/ssh-input-specs.js';
 
 export const sshDeployAction: ActionMetadata = {
   folder: 'ssh-deploy',

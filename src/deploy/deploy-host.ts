@@ -1,7 +1,7 @@
 import type { HostContext } from '../pipeline/host-context.js';
 import type { HostApp } from '../pipeline/host-app.js';
 import { deployAction, type DeployAction, type DeployConfig } from './deploy-config.js';
-import { afterDeploy, afterRollback, type DeployState } from './deploy-state.js';
+import { afterDeploy, afterRollback, type DeployState } from '../pipeline/deploy-state.js';
 import { hostRelease, type HostRelease } from './host-release.js';
 import { prepare } from './steps/prepare.js';
 import { prune, type PruneResult } from './steps/prune.js';

@@ -1,6 +1,7 @@
 import type { ComposeFlavor, ComposeProject } from '../host/compose-commands.js';
 import type { HostContext } from '../pipeline/host-context.js';
-import { LABELS_FILE, suiteVariables, type ColorSlot, type ReleaseRecord } from './release-files.js';
+import type { ReleaseRecord } from '../pipeline/host-app.js';
+import { LABELS_FILE, suiteVariables, type ColorSlot } from './release-files.js';
 
 /** A release folder on a host and the compose project that runs it. */
 export interface HostRelease {

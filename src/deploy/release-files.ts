@@ -1,6 +1,7 @@
 import { parse as parseDotenv } from 'dotenv';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { InputError } from '../inputs/input-error.js';
+import type { ReleaseRecord } from '../pipeline/host-app.js';
 
 /** One color of a blue-green pair and the host port it listens on. */
 export interface ColorSlot {
@@ -68,18 +69,6 @@ export function releaseEnvFile(userEnv: string, variables: Record<string, string
   const user = Object.entries(dotenvVariables(userEnv)).filter(([name]) => !(name in variables));
   const lines = (entries: Array<[string, string]>): string => entries.map(([name, value]) => `${composeEnvLine(name, value)}\n`).join('');
   return `${lines(user)}# set by bot-deploy\n${lines(Object.entries(variables))}`;
-}
-
-export interface ReleaseRecord {
-  version: string;
-  image: string;
-  sha: string;
-  actor: string;
-  time: string;
-  /** The compose files' names in the release folder, in order (rollback reuses them). */
-  compose_files: string[];
-  /** The release's own services (see ComposeService.versioned): the ones stop-first stops. Absent in older releases. */
-  release_services?: string[];
 }
 
 /** One service of the compose files. */

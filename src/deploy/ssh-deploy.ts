@@ -1,6 +1,6 @@
 import { formatDuration } from '../inputs/duration.js';
 import { onEachHost, type PipelineEnv } from '../pipeline/host-pipeline.js';
-import type { JobSummary } from '../runner/job-summary.js';
+import type { JobSummary } from '../log/job-summary.js';
 import { deployAction, type DeployConfig } from './deploy-config.js';
 import { deployHost, type HostDeployResult } from './deploy-host.js';
 

@@ -1,7 +1,7 @@
 import type { ExecResult, SshSession } from '../ssh/types.js';
 import { abortable } from './abortable.js';
 import { oneLine } from '../log/one-line.js';
-import { crashDetails, describeContainerTarget, inspectContainers, NO_CONTAINER_EXIT, type ContainerTarget } from './container-commands.js';
+import { crashDetails, describeContainerTarget, inspectContainers, NO_CONTAINER_EXIT, type ContainerTarget } from '../host/container-commands.js';
 import { judgeContainer, parseSnapshots, withCrashDetails, type ContainerSnapshot, type ContainerVerdict } from './container-state.js';
 import { errorResult, type Probe, type ProbeResult } from './probe.js';
 

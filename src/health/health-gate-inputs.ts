@@ -3,7 +3,7 @@ import type { Inputs } from '../inputs/inputs.js';
 import type { Log } from '../log/log.js';
 import { readSshTargets } from '../ssh/ssh-inputs.js';
 import type { ConnectOptions } from '../ssh/types.js';
-import type { ContainerTarget } from './container-commands.js';
+import type { ContainerTarget } from '../host/container-commands.js';
 import { readHealthCheck, type HealthCheckConfig } from './health-check-inputs.js';
 
 export interface HealthGateConfig extends HealthCheckConfig {

@@ -1,5 +1,17 @@
-import type { DeployState } from '../deploy/deploy-state.js';
-import type { ReleaseRecord } from '../deploy/release-files.js';
+import type { DeployState } from './deploy-state.js';
+
+/** release.json: what a release folder holds and where it came from. */
+export interface ReleaseRecord {
+  version: string;
+  image: string;
+  sha: string;
+  actor: string;
+  time: string;
+  /** The compose files' names in the release folder, in order (rollback reuses them). */
+  compose_files: string[];
+  /** The release's own services (see ComposeService.versioned): the ones stop-first stops. Absent in older releases. */
+  release_services?: string[];
+}
 
 /** What a host's app folder holds, as read by `inspectApp` in one round trip. */
 export interface HostApp {

@@ -7,7 +7,7 @@ import { actionsLog } from './actions-log.js';
 import { Journal, parseJournal, type CleanupJournal } from '../pipeline/cleanup-journal.js';
 import { LOCK_TOKEN_VARIABLE, runInfo, type RunInfo } from '../pipeline/run-info.js';
 import { failStep } from './fail-step.js';
-import { SummaryBuffer, type JobSummary } from './job-summary.js';
+import { SummaryBuffer, type JobSummary } from '../log/job-summary.js';
 
 /** The step state the post step reads the cleanup journal from. */
 export const JOURNAL_STATE = 'cleanup-journal';

@@ -1,7 +1,7 @@
 import { constants } from 'node:os';
 import type { Client, ClientChannel } from 'ssh2';
 import type { Log } from '../log/log.js';
-import { killableCommand, killGroupCommand, MarkerFilter } from './killable-command.js';
+import { killableCommand, killGroupCommand, MarkerFilter } from '../host/killable-command.js';
 import { LineStream } from './line-stream.js';
 import { SshError } from './ssh-error.js';
 import type { ExecResult } from './types.js';

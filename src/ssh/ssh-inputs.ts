@@ -1,4 +1,4 @@
-import { sshInputSpecs } from '../actions/ssh-input-specs.js';
+import { sshInputSpecs } from './ssh-input-specs.js';
 import { InputError } from '../inputs/input-error.js';
 import type { Inputs } from '../inputs/inputs.js';
 import type { Log } from '../log/log.js';

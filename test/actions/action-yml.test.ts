@@ -28,7 +28,7 @@ describe.each(allActions.map((action) => ({ folder: action.folder, action })))('
         action.inputs.map((spec) => [spec.name, { description: spec.description, required: spec.required ?? false, ...(spec.default !== undefined ? { default: spec.default } : {}) }]),
       ),
       outputs: Object.fromEntries(action.outputs.map((output) => [output.name, { description: output.description }])),
-      runs: { using: 'node24', main: action.runs.main },
+      runs: { using: 'node24', main: action.runs.main, ...(action.runs.post ? { post: action.runs.post } : {}), ...(action.runs.postIf ? { 'post-if': action.runs.postIf } : {}) },
     });
     expect(Object.keys(yml.inputs)).toEqual(action.inputs.map((spec) => spec.name));
   });

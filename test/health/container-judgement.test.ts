@@ -1,4 +1,4 @@
-import { crashDetails, inspectContainers } from '../../src/health/container-commands.js';
+import { crashDetails, inspectContainers } from '../../src/host/container-commands.js';
 import { judgeContainer, parseSnapshots, withCrashDetails, type ContainerSnapshot } from '../../src/health/container-state.js';
 
 const running = (overrides: Partial<ContainerSnapshot['state']> = {}, restartCount = 0): ContainerSnapshot => ({

@@ -9,44 +9,39 @@ import { ActionFailure } from '../../src/runner/action-failure.js';
 import { Inputs } from '../../src/inputs/inputs.js';
 import { RecordingLog } from '../../src/log/recording-log.js';
 import type { Outputs } from '../../src/runner/run-action.js';
-import { SummaryBuffer } from '../../src/runner/job-summary.js';
+import { SummaryBuffer } from '../../src/log/job-summary.js';
 import { connectSsh } from '../../src/ssh/connect.js';
 import type { SshSession } from '../../src/ssh/types.js';
+import { healthGateOutputs } from '../../src/health-gate/outputs.js';
 import { lab } from '../lab/lab.js';
+import { ScriptedSession } from '../support/scripted-session.js';
 import { freePort, labSshInputs, onHost, removeAppContainers, uniqueApp } from '../support/lab-host.js';
 import { runLabContainer, waitForAnswer } from './lab-containers.js';
 
 /** Runs the gate from its inputs, counting SSH connections and tunnels so the via-ssh path is proven. */
-async function gate(values: Record<string, string>, rewrite: (line: string) => string = (line) => line) {
+async function gate(values: Record<string, string>, script: (session: ScriptedSession) => void = () => undefined) {
   const log = new RecordingLog();
   const config = readHealthGateInputs(new Inputs(healthGateAction.inputs, (name) => values[name] ?? ''), log);
-  const traffic = { connections: 0, closed: 0, forwards: [] as string[] };
+  const sessions: ScriptedSession[] = [];
   const connect = async (...args: Parameters<typeof connectSsh>): Promise<SshSession> => {
-    const session = await connectSsh(...args);
-    traffic.connections += 1;
-    return {
-      host: session.host,
-      exec: (line, options) => session.exec(rewrite(line), options),
-      run: (line, options) => session.run(rewrite(line), options),
-      writeFile: (path, content, mode) => session.writeFile(path, content, mode),
-      forward: (host, port) => {
-        traffic.forwards.push(`${host}:${port}`);
-        return session.forward(host, port);
-      },
-      close: () => {
-        traffic.closed += 1;
-        return session.close();
-      },
-    };
+    const session = new ScriptedSession(args[0].host, await connectSsh(...args));
+    script(session);
+    sessions.push(session);
+    return session;
   };
   let outputs: Outputs;
   let error: ActionFailure | undefined;
   try {
-    outputs = await runHealthGate(config, { log, summary: new SummaryBuffer() }, { connect });
+    outputs = healthGateOutputs(await runHealthGate(config, { log, summary: new SummaryBuffer() }, { connect }));
   } catch (caught) {
     error = caught as ActionFailure;
     outputs = error.outputs;
   }
+  const traffic = {
+    connections: sessions.length,
+    closed: sessions.reduce((sum, session) => sum + session.closed, 0),
+    forwards: sessions.flatMap((session) => session.forwards),
+  };
   return { outputs, error, log, traffic };
 }
 
@@ -174,7 +169,9 @@ describe('container mode', () => {
   it('kills a hung docker inspect on the host with its attempt, so none pile up on the connection', async () => {
     const mark = `9${Math.floor(Math.random() * 1e6)}`;
     // Every check hangs on the host before it gets to docker inspect.
-    const run = await gate({ ...labSshInputs(), interval: '300ms', 'attempt-timeout': '400ms', deadline: '1500ms', container: `${app}-any` }, (line) => `sleep ${mark}; ${line}`);
+    const run = await gate({ ...labSshInputs(), interval: '300ms', 'attempt-timeout': '400ms', deadline: '1500ms', container: `${app}-any` }, (session) =>
+      session.on(/./, (line, options) => session.real?.exec(`sleep ${mark}; ${line}`, options) ?? {}),
+    );
     try {
       expect(run.outputs).toMatchObject({ healthy: false, 'last-status': 'timeout' });
       expect(Number(run.outputs.attempts)).toBeGreaterThanOrEqual(3);

@@ -2,9 +2,10 @@ import type { GateSettings } from '../../src/health/gate.js';
 import { ActionFailure } from '../../src/runner/action-failure.js';
 import type { HealthGateConfig } from '../../src/health/health-gate-inputs.js';
 import { runHealthGate } from '../../src/health/health-gate.js';
+import { healthGateOutputs } from '../../src/health-gate/outputs.js';
 import { parseJsonConditions } from '../../src/health/json-conditions.js';
 import { RecordingLog } from '../../src/log/recording-log.js';
-import { SummaryBuffer } from '../../src/runner/job-summary.js';
+import { SummaryBuffer } from '../../src/log/job-summary.js';
 import { json, startServer, type TestServer } from './http-server.js';
 
 const fast: GateSettings = { intervalMs: 200, attemptTimeoutMs: 1000, deadlineMs: 5000, successThreshold: 3, soakMs: 0, maxFailureRatio: 0 };
@@ -25,7 +26,7 @@ async function gate(target: HealthGateConfig) {
   const log = new RecordingLog();
   const summary = new SummaryBuffer();
   const started = Date.now();
-  const outcome = await runHealthGate(target, { log, summary }).then(
+  const outcome = await runHealthGate(target, { log, summary }).then(healthGateOutputs).then(
     (outputs) => ({ outputs, error: undefined }),
     (error: unknown) => ({ outputs: (error as ActionFailure).outputs, error: error as ActionFailure }),
   );

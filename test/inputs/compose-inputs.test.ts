@@ -1,6 +1,6 @@
 import { healthGateAction } from '../../src/actions/health-gate.js';
 import { sshDeployAction } from '../../src/actions/ssh-deploy.js';
-import { sshInputSpecs } from '../../src/actions/ssh-input-specs.js';
+import { sshInputSpecs } from '../../src/ssh/ssh-input-specs.js';
 import { composeInputs } from '../../src/inputs/compose-inputs.js';
 import type { InputSpec } from '../../src/inputs/input-spec.js';
 

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { killableCommand, MarkerFilter } from '../../src/ssh/killable-command.js';
+import { killableCommand, MarkerFilter } from '../../src/host/killable-command.js';
 import { LineStream } from '../../src/ssh/line-stream.js';
 
 describe('command output handling', () => {

@@ -1,4 +1,4 @@
-import { sshInputSpecs } from '../../src/actions/ssh-input-specs.js';
+import { sshInputSpecs } from '../../src/ssh/ssh-input-specs.js';
 import { InputError } from '../../src/inputs/input-error.js';
 import { Inputs } from '../../src/inputs/inputs.js';
 import { RecordingLog } from '../../src/log/recording-log.js';

@@ -24,7 +24,8 @@ export class ScriptedSession implements SshSession {
 
   constructor(
     readonly host = 'web1',
-    private readonly real?: SshSession,
+    /** The real session commands without a scripted answer go to (an answer may call it too). */
+    readonly real?: SshSession,
   ) {}
 
   /** Answers commands whose line contains `pattern` (a string) or matches it (a RegExp). */

@@ -1,6 +1,6 @@
 import { appendDeployLog } from '../../host/release-commands.js';
 import type { HostContext } from '../../pipeline/host-context.js';
-import type { DeployState } from '../deploy-state.js';
+import type { DeployState } from '../../pipeline/deploy-state.js';
 
 /** Writes state.json (which release is active, the history rollback walks) and keeps the context's view in step. */
 export async function writeState(ctx: HostContext, state: DeployState): Promise<void> {

@@ -1,6 +1,6 @@
 import type { HostContext } from '../../pipeline/host-context.js';
 import { UserError } from '../../errors/user-error.js';
-import { rollbackCandidate } from '../deploy-state.js';
+import { rollbackCandidate } from '../../pipeline/deploy-state.js';
 
 /**
  * The release a rollback re-activates: `version` if given, else the previous release that went

@@ -2,7 +2,8 @@ import { makeAppFolder, tidyReleasesDir } from '../../host/release-commands.js';
 import type { HostContext } from '../../pipeline/host-context.js';
 import type { ComposeSource } from '../deploy-config.js';
 import { releaseProject, type HostRelease } from '../host-release.js';
-import { labelsOverride, LABELS_FILE, releaseEnvFile, suiteVariables, type ComposeService, type ReleaseRecord } from '../release-files.js';
+import type { ReleaseRecord } from '../../pipeline/host-app.js';
+import { labelsOverride, LABELS_FILE, releaseEnvFile, suiteVariables, type ComposeService } from '../release-files.js';
 
 /** What a deploy ships: the release's name, image, compose files and .env text. */
 export interface ReleaseSpec {

@@ -1,4 +1,4 @@
-import { script } from '../host/shell.js';
+import { script } from './shell.js';
 
 /** Which container(s) container mode watches. */
 export type ContainerTarget =

@@ -1,4 +1,4 @@
-import { afterDeploy, afterRollback, rollbackCandidate, type DeployState } from '../../src/deploy/deploy-state.js';
+import { afterDeploy, afterRollback, rollbackCandidate, type DeployState } from '../../src/pipeline/deploy-state.js';
 
 const now = new Date('2026-11-25T12:00:00Z');
 const all = ['v1', 'v2', 'v3', 'v4'];

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { quote, script } from '../host/shell.js';
+import { quote, script } from './shell.js';
 
 /**
  * Remote commands are wrapped so a timeout can kill everything they started. sshd setsid()s the
