@@ -4,7 +4,7 @@ import { command, script } from './shell.js';
 /** Creates a folder below the app folder (and the app folder); says clearly when the user may not. */
 export const makeAppFolder = (layout: ReleaseLayout, path: string): string =>
   script(
-    'mkdir -p -- "$1" 2>/dev/null || { echo "cannot create $1 as $(id -un): create $2 and give it to this user" >&2; exit 1; }',
+    'mkdir -p -- "$1" 2>/dev/null || { echo "cannot create $1 as $(id -un): prepare $2 once as root with: install -d -o $(id -un) $2" >&2; exit 1; }',
     path,
     layout.appDir,
   );
