@@ -26,7 +26,7 @@ export const healthGateAction: ActionMetadata = {
       name: 'container',
       description:
         'Container mode, for bots without an HTTP port: a container name or ID on the host. It passes when its Docker ' +
-        'healthcheck says healthy or, without one, when it is running and has not restarted since the previous attempt.',
+        'healthcheck says healthy or, without one, when it is running; a restart seen while checking fails the gate at once.',
     },
     { name: 'service', description: 'Container mode by compose labels: the compose service whose container(s) to check.' },
     { name: 'compose-project', description: 'The compose project of `service`; defaults to `app`.' },

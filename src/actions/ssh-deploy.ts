@@ -20,7 +20,7 @@ export const sshDeployAction: ActionMetadata = {
     { name: 'registry-username', description: 'Registry user; with registry-password the host runs docker login (the password goes over stdin).' },
     { name: 'registry-password', secret: true, description: 'Registry password or token (a secret), sent to docker login on stdin.' },
     { name: 'pre-deploy', description: 'One-off command (run with sh -c) in a new container of `service` before the switch, e.g. migrations. A failure stops the deploy with the running release untouched.' },
-    { name: 'service', description: 'The bot\'s compose service (used by pre-deploy, and by stop-first to stop only the bot and not its database).' },
+    { name: 'service', description: 'The bot\'s compose service (used by pre-deploy, and by stop-first to stop only the bot; without it stop-first stops the services that use IMAGE or VERSION, never the database).' },
     { name: 'strategy', default: 'recreate', description: 'recreate (docker compose up -d), stop-first (the old bot is fully stopped before the new one starts — never two pollers) or none (stage only, for blue-green-switch).' },
     { name: 'keep-releases', default: '5', description: 'How many release folders to keep; older ones are removed with their images. The active and previous releases are always kept.' },
     { name: 'rollback', default: 'false', description: 'true re-activates the previous release (or `version`) already on the host, without uploading or pulling.' },
