@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import { envSecrets } from '../inputs/env-secrets.js';
 import { InputError } from '../inputs/input-error.js';
 import type { Inputs } from '../inputs/inputs.js';
-import { WorkspaceFiles } from '../inputs/workspace-files.js';
+import type { WorkspaceFiles } from '../inputs/workspace-files.js';
 import type { Log } from '../log/log.js';
 import { readSshTargets } from '../ssh/ssh-inputs.js';
 import type { ConnectOptions } from '../ssh/types.js';
@@ -55,7 +55,7 @@ export function deployAction(config: Pick<DeployConfig, 'rollback' | 'strategy'>
 
 const DEFAULT_COMPOSE_FILES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'];
 
-export function readDeployConfig(inputs: Inputs, log: Log, workspace: string): DeployConfig {
+export function readDeployConfig(inputs: Inputs, log: Log, workspace: WorkspaceFiles): DeployConfig {
   const rollback = inputs.bool('rollback');
   const version = inputs.optional('version');
   if (!rollback || version !== '') validateVersion(version === '' ? inputs.required('version') : version);
@@ -114,8 +114,7 @@ function registryOf(image: string): string {
   return image.includes('/') && /[.:]|^localhost$/.test(first) ? first : '';
 }
 
-function readComposeFiles(listed: string[], workspace: string): ComposeSource[] {
-  const repository = new WorkspaceFiles(workspace);
+function readComposeFiles(listed: string[], repository: WorkspaceFiles): ComposeSource[] {
   const paths = listed.length > 0 ? listed : [DEFAULT_COMPOSE_FILES.find((name) => repository.has(name)) ?? 'compose.yml'];
   const files = paths.map((path) => ({ name: basename(path), text: repository.read(path, 'compose-file') }));
   const names = files.map((file) => file.name);

@@ -1,6 +1,7 @@
 import * as core from '@actions/core';
 import type { ActionMetadata } from '../actions/action-metadata.js';
 import { Inputs } from '../inputs/inputs.js';
+import { WorkspaceFiles } from '../inputs/workspace-files.js';
 import type { Log } from '../log/log.js';
 import { ActionFailure } from './action-failure.js';
 import { actionsLog } from './actions-log.js';
@@ -23,6 +24,8 @@ export interface ActionContext {
   run: RunInfo;
   /** What the run leaves on hosts until it is undone, saved as step state for the post step. */
   journal: CleanupJournal;
+  /** The repository's files (GITHUB_WORKSPACE), never a path outside it. */
+  workspace: WorkspaceFiles;
 }
 
 /**
@@ -50,6 +53,7 @@ export async function runAction(
     summary,
     run,
     journal: new Journal([], (entries) => core.saveState(JOURNAL_STATE, JSON.stringify(entries))),
+    workspace: runnerWorkspace(),
   };
   try {
     setOutputs(await work(context));
@@ -69,12 +73,14 @@ async function runPost(action: ActionMetadata, post: ((context: ActionContext) =
   const journal = new Journal(parseJournal(core.getState(JOURNAL_STATE)), (entries) => core.saveState(JOURNAL_STATE, JSON.stringify(entries)));
   if (!post || journal.entries().length === 0) return;
   try {
-    await post({ inputs: new Inputs(action.inputs, runnerInput), log: actionsLog, summary: new SummaryBuffer(), run: runInfo(process.env), journal });
+    await post({ inputs: new Inputs(action.inputs, runnerInput), log: actionsLog, summary: new SummaryBuffer(), run: runInfo(process.env), journal, workspace: runnerWorkspace() });
   } catch (error) {
     // Cleanup never fails the job: the lock goes stale and the next deploy takes it over.
     core.warning(`Cleanup after ${action.folder} failed: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
+
+const runnerWorkspace = (): WorkspaceFiles => new WorkspaceFiles(process.env.GITHUB_WORKSPACE || process.cwd());
 
 /**
  * An input as the runner passed it, untrimmed (core.getInput trims, which would change a key or a

@@ -9,8 +9,8 @@ import { sshDeployOutputs } from './outputs.js';
 
 await runAction(
   sshDeployAction,
-  async ({ inputs, log, summary, run, journal }) => {
-    const config = readDeployConfig(inputs, log, process.env.GITHUB_WORKSPACE || process.cwd());
+  async ({ inputs, log, summary, run, journal, workspace }) => {
+    const config = readDeployConfig(inputs, log, workspace);
     return sshDeployOutputs(await sshDeploy(config, { log, run, journal, connect: connectSsh }, summary), config.version);
   },
   { post: ({ inputs, log, journal }) => undoRecorded(readSshTargets(inputs, log), journal, { log, connect: connectSsh }) },

@@ -1,3 +1,4 @@
+import { WorkspaceFiles } from '../../src/inputs/workspace-files.js';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { allActions } from '../../src/actions/all-actions.js';
@@ -67,7 +68,7 @@ describe('allActions', () => {
       'registry-username': 'ci',
       'registry-password': ' pass word ',
     };
-    const config = readDeployConfig(new Inputs(sshDeployAction.inputs, (name) => values[name] ?? ''), new RecordingLog(), root);
+    const config = readDeployConfig(new Inputs(sshDeployAction.inputs, (name) => values[name] ?? ''), new RecordingLog(), new WorkspaceFiles(root));
     expect(config.targets[0]?.passphrase).toBe('  spaced pass phrase  ');
     expect(config.env).toBe('BOT_TOKEN=123456:abcdef \n\n');
     expect(config.registry).toEqual({ server: 'ghcr.io', username: 'ci', password: ' pass word ' });

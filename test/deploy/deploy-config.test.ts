@@ -1,3 +1,4 @@
+import { WorkspaceFiles } from '../../src/inputs/workspace-files.js';
 import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -13,7 +14,7 @@ describe('readDeployConfig compose files', () => {
   writeFileSync(join(outside, 'compose.yml'), 'services:\n  stolen: {}\n');
   symlinkSync(join(outside, 'compose.yml'), join(workspace, 'linked.yml'));
   const read = (composeFile: string): unknown =>
-    readDeployConfig(new Inputs(sshDeployAction.inputs, (name: string) => ({ app: 'bot', version: 'v1', 'compose-file': composeFile })[name] ?? ''), new RecordingLog(), workspace);
+    readDeployConfig(new Inputs(sshDeployAction.inputs, (name: string) => ({ app: 'bot', version: 'v1', 'compose-file': composeFile })[name] ?? ''), new RecordingLog(), new WorkspaceFiles(workspace));
 
   it.each([join(outside, 'compose.yml'), relative(workspace, join(outside, 'compose.yml')), 'linked.yml'])(
     'refuses %s, outside the repository',

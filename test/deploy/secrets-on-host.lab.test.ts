@@ -1,3 +1,4 @@
+import { WorkspaceFiles } from '../../src/inputs/workspace-files.js';
 import { join } from 'node:path';
 import { sshDeployAction } from '../../src/actions/ssh-deploy.js';
 import { readDeployConfig } from '../../src/deploy/deploy-config.js';
@@ -36,7 +37,7 @@ describe('secrets during a real deploy', () => {
     };
     // Masks off: a secret in this log is one the deploy printed, not one the runner would hide.
     const log = Object.assign(new RecordingLog(), { mask: () => undefined });
-    const config = readDeployConfig(new Inputs(sshDeployAction.inputs, (name) => values[name] ?? ''), log, process.cwd());
+    const config = readDeployConfig(new Inputs(sshDeployAction.inputs, (name) => values[name] ?? ''), log, new WorkspaceFiles(process.cwd()));
     const target = config.targets[0];
     if (!target) throw new Error('no target');
     const session = new ScriptedSession(target.host, await connectSsh(target, log));
