@@ -2,7 +2,7 @@ import type { HostRelease } from '../../../src/deploy/host-release.js';
 import { switchTo } from '../../../src/deploy/steps/switch.js';
 import { RecreateStrategy } from '../../../src/deploy/strategies/recreate-strategy.js';
 import { StopFirstStrategy } from '../../../src/deploy/strategies/stop-first-strategy.js';
-import { composeStop } from '../../../src/host/compose-commands.js';
+import { composeKill, composeStop } from '../../../src/host/compose-commands.js';
 import { activateRelease } from '../../../src/host/release-commands.js';
 import { scriptedContext } from '../../support/scripted-context.js';
 import { hostRunningV1, layout, project, upOf } from '../../support/scripted-host.js';
@@ -14,6 +14,7 @@ const release = (version: string): HostRelease => ({
 });
 const [v1, v2] = [release('v1'), release('v2')];
 const stopV1 = composeStop(project('v1'), ['bot']);
+const killV1 = composeKill(project('v1'), ['bot']);
 
 /** The switch as deployHost runs it, inside the run's hold of the lock. */
 async function switchOn(session: ReturnType<typeof hostRunningV1>, strategy: RecreateStrategy | StopFirstStrategy) {
@@ -39,15 +40,15 @@ describe('switchTo', () => {
     const session = hostRunningV1().on(stopV1, { code: 1 });
     const { outcome } = await switchOn(session, new StopFirstStrategy('bot'));
     await expect(outcome).rejects.toThrow('Stopping v1 failed on web1 with exit code 1; its output is above.');
-    expect(session.lines.filter((line) => [stopV1, upOf('v2'), upOf('v1')].includes(line))).toEqual([stopV1, upOf('v1')]);
+    expect(session.lines.filter((line) => [stopV1, killV1, upOf('v2'), upOf('v1')].includes(line))).toEqual([stopV1, killV1, upOf('v1')]);
     expect(session.count(activateRelease(layout, 'v2'))).toBe(0);
   });
 
-  test('stop-first: a stop of the old release that times out starts it again', async () => {
+  test('stop-first: a stop of the old release that times out kills it (the daemon would finish the stop later) and starts it again', async () => {
     const session = hostRunningV1().on(stopV1, { code: 143, timedOut: true });
     const { outcome, log } = await switchOn(session, new StopFirstStrategy('bot'));
     await expect(outcome).rejects.toThrow('Stopping v1 on web1 did not finish within the command timeout and was stopped.');
-    expect(session.lines.filter((line) => [stopV1, upOf('v2'), upOf('v1')].includes(line))).toEqual([stopV1, upOf('v1')]);
+    expect(session.lines.filter((line) => [stopV1, killV1, upOf('v2'), upOf('v1')].includes(line))).toEqual([stopV1, killV1, upOf('v1')]);
     expect(log.lines).toContain('warning: v2 did not start on web1; starting v1 again.');
   });
 
