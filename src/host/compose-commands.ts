@@ -47,6 +47,14 @@ export const composeStop = (project: ComposeProject, services: string[] | 'all')
   compose(project, 'stop', ...(services === 'all' ? [] : services));
 
 /**
+ * SIGKILLs some services of the project, or all of them: a stop whose client was killed goes on in
+ * Docker's daemon, which would kill the container at the end of its grace period, after the
+ * previous release was started again.
+ */
+export const composeKill = (project: ComposeProject, services: string[] | 'all'): string =>
+  compose(project, 'kill', ...(services === 'all' ? [] : services));
+
+/**
  * A one-off container of `service` running `shellCommand` under sh -c (migrations before the
  * switch), under a name of ours: Docker's daemon owns it, so a timed-out or cancelled run stops it
  * by that name.

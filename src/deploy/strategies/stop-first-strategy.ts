@@ -1,4 +1,4 @@
-import { composeStop } from '../../host/compose-commands.js';
+import { composeKill, composeStop } from '../../host/compose-commands.js';
 import type { HostContext } from '../../pipeline/host-context.js';
 import type { HostRelease } from '../host-release.js';
 import { servicesToStop } from '../release-files.js';
@@ -21,7 +21,13 @@ export class StopFirstStrategy extends ComposeProjectStrategy {
       const stopping = servicesToStop(this.service, next.record);
       if (stopping === 'all' || stopping.length > 0) {
         ctx.log.info(`Stopping ${stopping === 'all' ? 'every service' : stopping.join(', ')} of ${previous.version} first`);
-        await ctx.session.run(composeStop(previous.project, stopping), { what: `Stopping ${previous.version}` });
+        try {
+          await ctx.session.run(composeStop(previous.project, stopping), { what: `Stopping ${previous.version}` });
+        } catch (error) {
+          // Ends a stop the daemon would finish later, so the restore that follows is not undone by it.
+          await ctx.session.run(composeKill(previous.project, stopping), { what: `Killing ${previous.version}`, allowFailure: true }).catch(() => undefined);
+          throw error;
+        }
       } else {
         ctx.log.info(`Nothing of ${previous.version} to stop first: no service uses \${IMAGE} or \${VERSION}.`);
       }
