@@ -1,7 +1,7 @@
 import { sshDeploy } from '../../src/deploy/ssh-deploy.js';
 import { Journal } from '../../src/pipeline/cleanup-journal.js';
 import { RecordingLog } from '../../src/log/recording-log.js';
-import { SummaryBuffer } from '../../src/runner/job-summary.js';
+import { SummaryBuffer } from '../../src/log/job-summary.js';
 import type { ScriptedSession } from '../support/scripted-session.js';
 import { testRun } from '../support/scripted-context.js';
 import { deployConfig, hostRunningV1, target, upOf } from '../support/scripted-host.js';
