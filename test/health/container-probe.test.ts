@@ -14,6 +14,7 @@ function fakeSession(answer: (line: string) => Promise<ExecResult>): SshSession 
   const calls: ExecOptions[] = [];
   return {
     host: 'web1',
+    commandTimeoutMs: 0,
     calls,
     exec: (line, options = {}) => {
       calls.push(options);

@@ -26,6 +26,7 @@ async function gate(values: Record<string, string>, rewrite: (line: string) => s
     traffic.connections += 1;
     return {
       host: session.host,
+      commandTimeoutMs: session.commandTimeoutMs,
       exec: (line, options) => session.exec(rewrite(line), options),
       run: (line, options) => session.run(rewrite(line), options),
       writeFile: (path, content, mode) => session.writeFile(path, content, mode),
