@@ -7,7 +7,8 @@ import { script } from './shell.js';
  * deploy that died, and the next deploy takes it over.
  *
  * Exit codes of acquire: 0 acquired (stdout "acquired" or "took-over <age>" then the old record),
- * 3 held by someone else (stdout "held <age>" then the holder's record).
+ * 3 held by someone else (stdout "held <age>" then the holder's record), anything else a failure
+ * (stderr says why).
  */
 export const LOCK_HELD_EXIT = 3;
 /** Exit code of refresh when another deploy holds the lock now (this one stalled and was taken over). */
@@ -28,7 +29,10 @@ export const acquireLock = (lockFile: string, token: string, record: string, sta
       '  if [ "$age" -le "$4" ]; then echo "held $age"; cat "$1"; exit 3; fi\n' +
       '  echo "took-over $age"; cat "$1"\n' +
       'else echo acquired; fi\n' +
-      'printf \'%s\\n\' "$3" > "$1.tmp" && mv -f "$1.tmp" "$1"',
+      // Through tee, not straight from printf: dash's printf reports a full disk as a bare "I/O
+      // error", tee names the file and the cause. A record that could not be written leaves nothing.
+      'printf \'%s\\n\' "$3" | tee "$1.tmp" >/dev/null && mv -f "$1.tmp" "$1" && exit 0\n' +
+      'rm -f "$1.tmp"; exit 2',
     lockFile,
     token,
     record,

@@ -3,6 +3,7 @@ import { acquireLock, LOCK_HELD_EXIT, LOCK_LOST_EXIT, refreshLock, releaseLock }
 import type { Log } from '../log/log.js';
 import { lastLine } from '../ssh/command-error.js';
 import { oneLine } from '../log/one-line.js';
+import { checkExit } from '../ssh/exit-policy.js';
 import type { SshSession } from '../ssh/types.js';
 import { UserError } from '../errors/user-error.js';
 
@@ -45,11 +46,15 @@ export async function takeDeployLock(session: SshSession, settings: LockSettings
   const started = Date.now();
   let announced = false;
   for (;;) {
-    const result = await session.run(acquireLock(lockFile, token, record, Math.ceil(settings.staleMs / 1000)), {
-      what: `Taking the deploy lock ${lockFile}`,
-      stream: false,
-      allowFailure: true,
-    });
+    const answer = await session.exec(acquireLock(lockFile, token, record, Math.ceil(settings.staleMs / 1000)), { stream: false });
+    if (answer.timedOut) {
+      // The script waits only for the guard, which a deploy holds for an instant: something hung holding it.
+      throw new DeployLockError(
+        `Waiting for the deploy lock on ${session.host} was stopped at command-timeout (${formatDuration(session.commandTimeoutMs)}): ${lockFile}.guard stayed locked all that time; \`fuser ${lockFile}.guard\` on the host names the process holding it.`,
+      );
+    }
+    // "Held" is the one failing exit that is an answer; any other is reported by the transport's policy (a full disk says so).
+    const result = checkExit(session.host, answer, { what: `Taking the deploy lock ${lockFile}`, stream: false, allowFailure: answer.code === LOCK_HELD_EXIT });
     const [status = '', holderLine = ''] = result.stdout.split('\n');
     const holder = describeHolder(holderLine);
     if (result.code === 0) {
@@ -57,9 +62,6 @@ export async function takeDeployLock(session: SshSession, settings: LockSettings
         log.warning(`Took over a stale deploy lock on ${session.host} held by ${holder}, untouched for ${status.split(' ')[1]}s (its deploy died).`);
       }
       break;
-    }
-    if (result.code !== LOCK_HELD_EXIT) {
-      throw new DeployLockError(`Could not take the deploy lock ${lockFile} on ${session.host}: ${lastLine(result.stderr) || `exit ${result.code}`}.`);
     }
     const waited = Date.now() - started;
     if (waited >= settings.timeoutMs) {

@@ -1,5 +1,6 @@
 import type { Duplex } from 'node:stream';
 import type { Client, SFTPWrapper } from 'ssh2';
+import { freeSpace, parseFreeBytes } from '../host/disk-commands.js';
 import type { Log } from '../log/log.js';
 import { runCommand } from './exec.js';
 import { checkExit } from './exit-policy.js';
@@ -10,7 +11,7 @@ import type { ConnectOptions, ExecOptions, ExecResult, RunOptions, SshSession } 
 /** An open connection to one host (through its jump host, if any), shared by everything an action does there. */
 export class Session implements SshSession {
   readonly host: string;
-  private readonly commandTimeoutMs: number;
+  readonly commandTimeoutMs: number;
   private readonly closed: Promise<void>[];
   private sftpChannel: Promise<SFTPWrapper> | undefined;
 
@@ -48,7 +49,7 @@ export class Session implements SshSession {
   }
 
   async writeFile(path: string, content: string | Buffer, mode: number): Promise<void> {
-    await writeFileAtomic(await this.sftp(), this.host, path, Buffer.from(content), mode);
+    await writeFileAtomic(await this.sftp(), this.host, path, Buffer.from(content), mode, (dir) => this.freeBytes(dir));
   }
 
   forward(host: string, port: number): Promise<Duplex> {
@@ -63,6 +64,12 @@ export class Session implements SshSession {
   async close(): Promise<void> {
     for (const client of this.connections) client.end();
     await Promise.all(this.closed);
+  }
+
+  /** Free bytes on the filesystem holding `dir`, or undefined when the host cannot say (a failed transfer's diagnosis). */
+  private async freeBytes(dir: string): Promise<number | undefined> {
+    const result = await this.exec(freeSpace(dir), { stream: false }).catch(() => undefined);
+    return result?.code === 0 ? parseFreeBytes(result.stdout) : undefined;
   }
 
   /** The SFTP subsystem, opened on first use and then kept for every later transfer. */

@@ -53,6 +53,8 @@ export interface ExecResult {
 /** One SSH connection to one host, reused for every command, transfer and tunnel of an action run. */
 export interface SshSession {
   readonly host: string;
+  /** The command-timeout every command gets unless it asks for its own; 0 means none. */
+  readonly commandTimeoutMs: number;
   /** Runs a command line (already quoted by the caller); never rejects for a non-zero exit. */
   exec(command: string, options?: ExecOptions): Promise<ExecResult>;
   /**

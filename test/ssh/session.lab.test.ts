@@ -100,6 +100,19 @@ describe('one session on the lab host', () => {
     );
   });
 
+  it('says the disk is full when a file does not fit, and leaves no temporary file', async () => {
+    const full = join(dir, 'full');
+    execFileSync('sh', ['-c', `mkdir ${full} && mount -t tmpfs -o size=64k,uid=$(id -u ${lab.user}) tmpfs ${full} && head -c 65536 /dev/zero > ${full}/fill`]);
+    try {
+      await expect(session.writeFile(join(full, '.env'), 'TOKEN=abc\n', 0o600)).rejects.toThrow(
+        `Writing ${full}/.env failed on ${lab.host}: no space left on ${lab.host} (${full}) — free some disk space.`,
+      );
+      expect(readdirSync(full)).toEqual(['fill']);
+    } finally {
+      execFileSync('umount', [full]);
+    }
+  });
+
   it('opens a tunnel to a port on the host loopback', async () => {
     const server = await pongServer();
     try {

@@ -19,6 +19,8 @@ export class ScriptedSession implements SshSession {
   readonly files: Array<{ path: string; mode: number; content: string }> = [];
   readonly forwards: string[] = [];
   closed = 0;
+  /** What the session reports as its command-timeout (the answers decide whether a command timed out). */
+  commandTimeoutMs = 30 * 60_000;
   private readonly answers: Array<{ pattern: RegExp | string; answer: Answer }> = [];
   private writeFailure: Error | undefined;
 
