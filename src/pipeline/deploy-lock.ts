@@ -1,7 +1,7 @@
 import { formatDuration } from '../inputs/duration.js';
 import { acquireLock, LOCK_HELD_EXIT, LOCK_LOST_EXIT, refreshLock, releaseLock } from '../host/lock-commands.js';
 import type { Log } from '../log/log.js';
-import { lastLine } from '../ssh/command-error.js';
+import { CommandError, lastLine } from '../ssh/command-error.js';
 import { oneLine } from '../log/one-line.js';
 import { checkExit } from '../ssh/exit-policy.js';
 import type { SshSession } from '../ssh/types.js';
@@ -46,15 +46,16 @@ export async function takeDeployLock(session: SshSession, settings: LockSettings
   const started = Date.now();
   let announced = false;
   for (;;) {
-    const answer = await session.exec(acquireLock(lockFile, token, record, Math.ceil(settings.staleMs / 1000)), { stream: false });
-    if (answer.timedOut) {
+    const what = `Taking the deploy lock ${lockFile}`;
+    const result = await session.run(acquireLock(lockFile, token, record, Math.ceil(settings.staleMs / 1000)), { what, stream: false, allowFailure: true }).catch((error: unknown) => {
+      if (!(error instanceof CommandError && error.timedOut)) throw error;
       // The script waits only for the guard, which a deploy holds for an instant: something hung holding it.
       throw new DeployLockError(
         `Waiting for the deploy lock on ${session.host} was stopped at command-timeout (${formatDuration(session.commandTimeoutMs)}): ${lockFile}.guard stayed locked all that time; \`fuser ${lockFile}.guard\` on the host names the process holding it.`,
       );
-    }
+    });
     // "Held" is the one failing exit that is an answer; any other is reported by the transport's policy (a full disk says so).
-    const result = checkExit(session.host, answer, { what: `Taking the deploy lock ${lockFile}`, stream: false, allowFailure: answer.code === LOCK_HELD_EXIT });
+    if (result.code !== 0 && result.code !== LOCK_HELD_EXIT) checkExit(session.host, result, { what, stream: false });
     const [status = '', holderLine = ''] = result.stdout.split('\n');
     const holder = describeHolder(holderLine);
     if (result.code === 0) {

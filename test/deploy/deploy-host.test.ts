@@ -69,7 +69,7 @@ describe('deployHost', () => {
     const result = await deployHost(ctx, deployConfig());
     expect(result).toMatchObject({ release: 'v2', logged: false });
     expect(log.lines).toContain(
-      'warning: The success of this deploy is not in /opt/bot/deploys.log on web1: Appending to /opt/bot/deploys.log failed on web1 with exit code 1: sh: cannot create /opt/bot/deploys.log: No space left on device.',
+      'warning: The success of this deploy is not in /opt/bot/deploys.log on web1: Appending to /opt/bot/deploys.log failed on web1: no space left on web1 (/opt/bot/deploys.log) — free some disk space.',
     );
     expect(session.count(upOf('v2'))).toBe(1);
   });
