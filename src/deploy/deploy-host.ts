@@ -5,6 +5,7 @@ import { afterDeploy, afterRollback, type DeployState } from '../pipeline/deploy
 import { hostRelease, type HostRelease } from './host-release.js';
 import { prepare } from './steps/prepare.js';
 import { prune, type PruneResult } from './steps/prune.js';
+import { pullMissingImages } from './steps/pull-missing-image.js';
 import { logDeploy, writeState } from './steps/record.js';
 import { rollbackTarget } from './steps/rollback-target.js';
 import { stage } from './steps/stage.js';
@@ -75,9 +76,16 @@ export async function deployHost(ctx: HostContext, config: DeployConfig): Promis
   });
 }
 
-/** The release to run: staged and prepared from the inputs, or for a rollback the one already on the host. */
+/**
+ * The release to run: staged and prepared from the inputs, or for a rollback the one already on
+ * the host, with any of its images that are gone pulled again.
+ */
 async function nextRelease(ctx: HostContext, config: DeployConfig): Promise<HostRelease> {
-  if (config.rollback) return hostRelease(ctx, await rollbackTarget(ctx, config.version));
+  if (config.rollback) {
+    const target = await hostRelease(ctx, await rollbackTarget(ctx, config.version));
+    await pullMissingImages(ctx, target, config.registry);
+    return target;
+  }
   const staged = await stage(ctx, config);
   const ready = await prepare(ctx, staged, config);
   const app = await ctx.hostApp();

@@ -38,7 +38,11 @@ export function compose(project: ComposeProject, ...args: string[]): string {
   );
 }
 
-export const composePull = (project: ComposeProject): string => compose(project, 'pull');
+/** Pulls the images of some services of the project, or of all of them when none are named. */
+export const composePull = (project: ComposeProject, services: string[] = []): string => compose(project, 'pull', ...services);
+
+/** The project as compose resolves it (YAML, variables replaced): which image each service runs. */
+export const composeConfig = (project: ComposeProject): string => compose(project, 'config');
 
 export const composeUp = (project: ComposeProject): string => compose(project, 'up', '-d', '--remove-orphans');
 

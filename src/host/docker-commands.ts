@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import { command, script, withEnv } from './shell.js';
 
 /** The deploy user's own Docker client config, read so a private copy can be made of it. */
@@ -42,6 +43,34 @@ export const dockerLogin = (registry: string, username: string, configDir: strin
 /** Removes images by reference; a reference still used by a container is reported and kept by docker. */
 export const dockerRemoveImages = (references: string[]): string =>
   command('docker', 'image', 'rm', ...references);
+
+/**
+ * What still needs an image on this host, in one round trip (read by image-holders.ts):
+ * `container <image>` for every container, running or stopped, of any app or none; then
+ * `release <release.json>` for every release folder (staging ones too) of every app found, that is
+ * every folder next to `appDir` and the app folder of every container's compose working_dir.
+ * Fails, and so removes nothing, when docker cannot list the containers.
+ */
+export const listImageHolders = (appDir: string): string =>
+  script(
+    [
+      "tab=$(printf '\\t')",
+      `list=$(docker ps -a --format '{{.Image}}\t{{.Label "com.docker.compose.project.working_dir"}}') || exit 1`,
+      `printf '%s\\n' "$list" | while IFS=$tab read -r image dir; do [ -z "$image" ] || printf 'container %s\\n' "$image"; done`,
+      `{ for d in "$1"/*/; do printf '%s\\n' "\${d%/}"; done`,
+      `  printf '%s\\n' "$list" | while IFS=$tab read -r image dir; do case "$dir" in */releases/?*) printf '%s\\n' "\${dir%/releases/*}";; esac; done`,
+      '} | sort -u | while IFS= read -r app; do',
+      '  for f in "$app"/releases/*/release.json "$app"/releases/.staging-*/release.json; do',
+      `    [ ! -r "$f" ] || printf 'release %s\\n' "$(tr -d '\\n' < "$f")"`,
+      '  done',
+      'done',
+    ].join('\n'),
+    posix.dirname(appDir.replace(/\/+$/, '') || '/'),
+  );
+
+/** Prints those of `references` docker does not have. */
+export const listMissingImages = (references: string[]): string =>
+  script(`for r; do docker image inspect "$r" >/dev/null 2>&1 || printf '%s\\n' "$r"; done`, ...references);
 
 /** Stops and removes a container by name; succeeds when there is none. */
 export const removeContainer = (name: string): string =>

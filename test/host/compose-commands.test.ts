@@ -1,4 +1,4 @@
-import { compose, composeRunOnce, composeStop, composeUp, parseComposeFlavor, type ComposeProject } from '../../src/host/compose-commands.js';
+import { compose, composeConfig, composePull, composeRunOnce, composeStop, composeUp, parseComposeFlavor, type ComposeProject } from '../../src/host/compose-commands.js';
 
 const project: ComposeProject = {
   flavor: 'v2',
@@ -26,6 +26,12 @@ describe('compose commands', () => {
     expect(composeStop(project, ['bot'])).toBe(`${base} stop bot`);
     expect(composeStop(project, ['bot', 'worker'])).toBe(`${base} stop bot worker`);
     expect(composeStop(project, 'all')).toBe(`${base} stop`);
+  });
+
+  it('pulls the named services or the whole project, and reads the resolved config', () => {
+    expect(composePull(project, ['bot', 'worker'])).toBe(`${base} pull bot worker`);
+    expect(composePull(project)).toBe(`${base} pull`);
+    expect(composeConfig(project)).toBe(`${base} config`);
   });
 
   it('quotes the pre-deploy command as one sh -c argument, in a container named by the run', () => {
