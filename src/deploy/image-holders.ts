@@ -1,4 +1,4 @@
-import type { ReleaseRecord } from './release-files.js';
+import type { ReleaseRecord } from '../pipeline/host-app.js';
 
 /**
  * What still needs an image on a host, as `listImageHolders` reports it, every reference in
