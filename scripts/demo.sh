@@ -27,8 +27,8 @@ as_runner_shows() {
 
 run_action() {
   local action=$1 status=0; shift
-  : > "$work/output"; : > "$work/summary"
-  env GITHUB_OUTPUT="$work/output" GITHUB_STEP_SUMMARY="$work/summary" GITHUB_ACTIONS=true \
+  : > "$work/output"; : > "$work/summary"; : > "$work/state"; : > "$work/env"
+  env GITHUB_OUTPUT="$work/output" GITHUB_STEP_SUMMARY="$work/summary" GITHUB_STATE="$work/state" GITHUB_ENV="$work/env" GITHUB_ACTIONS=true \
     GITHUB_ACTOR="$(id -un)" GITHUB_REPOSITORY=acme/demo-bot GITHUB_RUN_ID="$RANDOM" \
     GITHUB_SHA="$(git rev-parse HEAD 2>/dev/null || echo 0000000)" GITHUB_WORKSPACE="$root" \
     INPUT_HOST=127.0.0.1 INPUT_PORT=2222 INPUT_USER=deploy \

@@ -41,12 +41,14 @@ export async function runAction(
     await runPost(action, options.post);
     return;
   }
-  // The same bundle is the post step (`runs.post`): this state tells the post run apart.
-  core.saveState(POST_STATE, 'true');
   const summary = new SummaryBuffer();
   const run = runInfo(process.env);
-  // Later steps of the job hold the deploy lock under the same token: they never wait on this one.
-  core.exportVariable(LOCK_TOKEN_VARIABLE, run.lockToken);
+  if (options.post) {
+    // The same bundle is the post step (`runs.post`): this state tells the post run apart.
+    core.saveState(POST_STATE, 'true');
+    // An action with a post step holds the deploy lock: later steps of the job hold it under the same token, never waiting on this one.
+    core.exportVariable(LOCK_TOKEN_VARIABLE, run.lockToken);
+  }
   const context: ActionContext = {
     inputs: new Inputs(action.inputs, runnerInput),
     log: actionsLog,
