@@ -88,5 +88,12 @@ function describeFailures(report: AttemptReport | undefined): string {
  */
 function preview(body: string): string {
   const text = body.trim();
-  return text.length > BODY_PREVIEW_CHARS ? `${text.slice(0, BODY_PREVIEW_CHARS)}...` : text;
+  if (text.length <= BODY_PREVIEW_CHARS) return text;
+  // Cut only between tokens: half a secret is not matched by its mask and would be printed.
+  const cut = text.slice(0, BODY_PREVIEW_CHARS);
+  const boundary = Math.max(...[...cut.matchAll(TOKEN_BOUNDARY)].map((match) => match.index + 1), 0);
+  return `${cut.slice(0, boundary)}...`;
 }
+
+/** Characters that cannot be inside a token, key or password as users paste them. */
+const TOKEN_BOUNDARY = /[\s"',;{}[\]()<>]/g;

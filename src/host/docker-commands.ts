@@ -81,4 +81,8 @@ export const oneOffName = (app: string, token: string): string => `${app}-predep
 
 /** Removes the one-off containers that earlier runs of `app` left (their runs died); only under the deploy lock. */
 export const removeLeftoverOneOffs = (app: string): string =>
-  script('docker ps -aq --filter "name=^$1" | xargs -r docker rm -f >/dev/null', oneOffName(app, ''));
+  // $ids is split on purpose: one argument per container ID (hex, nothing to quote).
+  script('ids=$(docker ps -aq --filter "name=^$1") || exit $?; [ -z "$ids" ] || docker rm -f $ids >/dev/null', oneOffName(app, ''));
+
+/** Removes the private registry logins that earlier runs of the app left (their runs died); only under the deploy lock. */
+export const removeLeftoverDockerConfigs = (appDir: string): string => script('rm -rf -- "$1"/.docker-auth-*', appDir);

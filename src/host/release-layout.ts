@@ -6,8 +6,8 @@ export interface ReleaseLayout {
   deployLog: string;
   state: string;
   lock: string;
-  /** A deploy's private Docker client config while it is logged in to the registry. */
-  dockerConfig: string;
+  /** A run's private Docker client config while it is logged in to the registry (one per run, so a post step never removes another run's). */
+  dockerConfig(token: string): string;
   releaseDir(version: string): string;
   /**
    * Where a run builds a release before it is ready: a dot folder, so it never counts as a release,
@@ -24,7 +24,7 @@ export function releaseLayout(appDir: string): ReleaseLayout {
     deployLog: `${appDir}/deploys.log`,
     state: `${appDir}/state.json`,
     lock: `${appDir}/.lock`,
-    dockerConfig: `${appDir}/.docker-auth`,
+    dockerConfig: (token) => `${appDir}/.docker-auth-${token}`,
     releaseDir: (version) => `${appDir}/releases/${version}`,
     stagingDir: (token) => `${appDir}/releases/.staging-${token}`,
   };

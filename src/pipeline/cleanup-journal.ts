@@ -1,16 +1,20 @@
+import type { ComposeProject } from '../host/compose-commands.js';
+
 /**
  * What a run has left on a host that must not outlive it, recorded as it happens: the runner saves
  * the journal as step state, so the `post` step of a cancelled or killed job can undo it.
  */
 export type CleanupEntry =
   | { kind: 'one-off'; host: string; container: string }
+  /** A switch under way: if the run dies in it, `release` is started again (its `kill` services first, in case a stop is still under way). */
+  | { kind: 'restore'; host: string; release: string; project: ComposeProject; kill: string[] | 'all' }
   | { kind: 'docker-auth'; host: string; dir: string }
   | { kind: 'lock'; host: string; lockFile: string; token: string };
 
 export type CleanupKind = CleanupEntry['kind'];
 
 /** The order undos run in: what runs first, the lock last (it guards the others). */
-export const UNDO_ORDER: readonly CleanupKind[] = ['one-off', 'docker-auth', 'lock'];
+export const UNDO_ORDER: readonly CleanupKind[] = ['one-off', 'restore', 'docker-auth', 'lock'];
 
 export interface CleanupJournal {
   record(entry: CleanupEntry): void;

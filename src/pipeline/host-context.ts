@@ -1,5 +1,5 @@
 import { detectCompose, parseComposeFlavor, type ComposeFlavor } from '../host/compose-commands.js';
-import { removeLeftoverOneOffs } from '../host/docker-commands.js';
+import { removeLeftoverDockerConfigs, removeLeftoverOneOffs } from '../host/docker-commands.js';
 import { inspectApp, makeAppFolder } from '../host/release-commands.js';
 import { releaseLayout, type ReleaseLayout } from '../host/release-layout.js';
 import type { Log } from '../log/log.js';
@@ -116,7 +116,10 @@ export class HostContext {
   private async takeLock(): Promise<void> {
     await this.session.run(makeAppFolder(this.layout, this.layout.releasesDir), { what: 'Creating the app folder', stream: false });
     const { run, journal } = this.env;
-    this.lock = await takeDeployLock(
+    // Journaled first: a run killed between taking the lock and journaling it would leave a lock the
+    // post step cannot see (releasing checks the token, so an early entry releases nothing of another's).
+    journal.record({ kind: 'lock', host: this.host, lockFile: this.layout.lock, token: run.lockToken });
+    const lock = await takeDeployLock(
       this.session,
       {
         ...DEFAULT_LOCK_TIMING,
@@ -129,12 +132,21 @@ export class HostContext {
         staleMs: this.setup.lockStaleMs,
       },
       this.log,
-    );
-    journal.record({ kind: 'lock', host: this.host, lockFile: this.layout.lock, token: run.lockToken });
+    ).catch((error: unknown) => {
+      journal.clear('lock', this.host);
+      throw error;
+    });
+    this.lock = lock;
     // What another run left in the folder is read fresh under this lock.
     this.app = undefined;
-    // A one-off container of a run that died (its lock went stale) must not run beside ours.
-    await this.session.run(removeLeftoverOneOffs(this.setup.app), { what: 'Removing one-off containers of runs that died', stream: false });
+    try {
+      // A one-off container or a registry login of a run that died (its lock went stale) must not outlive it.
+      await this.session.run(removeLeftoverOneOffs(this.setup.app), { what: 'Removing one-off containers of runs that died', stream: false });
+      await this.session.run(removeLeftoverDockerConfigs(this.layout.appDir), { what: 'Removing registry logins of runs that died', stream: false });
+    } catch (error) {
+      await this.releaseLock();
+      throw error;
+    }
   }
 
   private async releaseLock(): Promise<void> {

@@ -1,3 +1,4 @@
+import { composeKill, composeUp } from '../host/compose-commands.js';
 import { removeDockerConfig, removeContainer } from '../host/docker-commands.js';
 import { releaseLock } from '../host/lock-commands.js';
 import type { Log } from '../log/log.js';
@@ -8,6 +9,10 @@ function undoCommand(entry: CleanupEntry): { line: string; what: string } {
   switch (entry.kind) {
     case 'one-off':
       return { line: removeContainer(entry.container), what: `Stopping the one-off container ${entry.container}` };
+    case 'restore': {
+      const kill = entry.kill === 'all' || entry.kill.length > 0 ? `${composeKill(entry.project, entry.kill)} >/dev/null 2>&1; ` : '';
+      return { line: `${kill}${composeUp(entry.project)}`, what: `Starting ${entry.release} again (this run died while switching)` };
+    }
     case 'docker-auth':
       return { line: removeDockerConfig(entry.dir), what: `Removing the registry login in ${entry.dir}` };
     case 'lock':

@@ -26,10 +26,7 @@ describe('ssh-deploy stop-first when stopping the old release fails', () => {
   const appDir = `${lab.appRoot}/${app}`;
   const workspace = mkdtempSync(join(tmpdir(), 'stop-first-'));
   writeFileSync(join(workspace, 'compose.yml'), composeFile);
-  const deploy = (version: string, inputs: Record<string, string> = {}): Promise<ActionRun> =>
-    runDistAction(
-      'ssh-deploy',
-      {
+  const deployInputs = (version: string, inputs: Record<string, string> = {}): Record<string, string> => ({
         ...labSshInputs(),
         app,
         'app-dir': appDir,
@@ -42,9 +39,9 @@ describe('ssh-deploy stop-first when stopping the old release fails', () => {
         strategy: 'stop-first',
         service: 'bot',
         ...inputs,
-      },
-      { cwd: workspace },
-    );
+  });
+  const deploy = (version: string, inputs: Record<string, string> = {}, options: Parameters<typeof runDistAction>[2] = {}): Promise<ActionRun> =>
+    runDistAction('ssh-deploy', deployInputs(version, inputs), { cwd: workspace, ...options });
   const running = (): string =>
     onHost(`docker ps --filter label=com.docker.compose.project=${app} --filter label=com.docker.compose.service=bot --format '{{.Label "dev.bot-deploy.version"}}'`).trim();
 
@@ -63,6 +60,24 @@ describe('ssh-deploy stop-first when stopping the old release fails', () => {
 
     // Docker's daemon finishes a stop its client gave up on: the old bot must still run once the grace period is over.
     await sleep(Math.max(0, started + (graceSeconds + 5) * 1000 - Date.now()));
+    expect(running()).toBe('v1');
+    expect(readlinkSync(`${appDir}/current`)).toBe('releases/v1');
+  });
+
+  it('a job cancelled while the old release stops gets it started again by the post step', async () => {
+    expect(running()).toBe('v1');
+    // Killed a moment into the old bot's 20 s stop: the daemon goes on stopping it after the run is gone.
+    const main = await deploy('v2', {}, { killAt: { line: /^Stopping bot of v1 first/, signal: 'SIGKILL', afterMs: 1500 } });
+    const killed = Date.now();
+    expect(main.code).not.toBe(0);
+    expect(main.state['cleanup-journal']).toContain('"kind":"restore"');
+
+    const post = await deploy('v2', {}, { postOf: main });
+    expect(post.code).toBe(0);
+    expect(post.log).toMatch(/Starting v1 again \(this run died while switching\) on 127\.0\.0\.1: done\./);
+    expect(running()).toBe('v1');
+    // Still running once the stop the daemon was finishing would have ended it.
+    await sleep(Math.max(0, killed + (graceSeconds + 3) * 1000 - Date.now()));
     expect(running()).toBe('v1');
     expect(readlinkSync(`${appDir}/current`)).toBe('releases/v1');
   });

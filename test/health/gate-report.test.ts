@@ -25,6 +25,14 @@ describe('failureMessage', () => {
     expect(log.text).not.toContain('t0ken');
   });
 
+  test('cuts a long body only between tokens, so no half of a secret is printed', () => {
+    const token = 'A1b2C3d4E5f6G7h8I9j0K1l2M3n4';
+    const message = failureMessage(['http://127.0.0.1/health'], failed({ body: `{"status":"down","pad":"${'x'.repeat(160)}","token":"${token}"}` }), settings);
+    expect(message).toContain('"pad":"xxxx');
+    expect(message).not.toContain(token.slice(0, 4));
+    expect(message).toContain(',"token":"...');
+  });
+
   test('host and HTTP text never starts a line of its own (a workflow command)', () => {
     const result = failed({ reason: 'docker inspect failed: boom\r\n::add-mask::x', body: 'down\n::warning::pwned' });
     const message = failureMessage(['http://127.0.0.1/health'], result, settings);

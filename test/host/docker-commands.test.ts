@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { dockerLogin, listImageHolders, listMissingImages, makeDockerConfigDir, privateDockerConfig } from '../../src/host/docker-commands.js';
+import { dockerLogin, listImageHolders, listMissingImages, makeDockerConfigDir, privateDockerConfig, removeLeftoverOneOffs } from '../../src/host/docker-commands.js';
 
 describe('the private docker config of a registry login', () => {
   it('drops credential helpers, which would keep the password after the folder is gone', () => {
@@ -115,5 +115,15 @@ describe('listing what holds images on a host (run for real by sh)', () => {
     const { status, stdout } = runWithFakeDocker(line, { FAKE_IMAGES: '|postgres:16|' });
     expect(status).toBe(0);
     expect(stdout).toBe("ghcr.io/acme/bot:v1\nodd 'name'\n");
+  });
+});
+
+describe('removing the one-off containers of runs that died (run for real by sh)', () => {
+  it('fails when docker cannot list containers, instead of reporting that none were left', () => {
+    expect(runWithFakeDocker(removeLeftoverOneOffs('bot'), { FAKE_PS_FAIL: '1' }).status).not.toBe(0);
+  });
+
+  it('succeeds when there is none', () => {
+    expect(runWithFakeDocker(removeLeftoverOneOffs('bot'), { FAKE_PS: '' }).status).toBe(0);
   });
 });

@@ -56,4 +56,18 @@ describe('HostContext', () => {
     expect(session.lines.filter((line) => line === removeContainer(oneOff) || line === release)).toEqual([removeContainer(oneOff), release]);
     expect(journal.entries()).toEqual([]);
   });
+
+  test('the lock is journaled before it is taken, and a failure right after taking it releases it', async () => {
+    const session = hostRunningV1().on(/docker ps -aq --filter/, { code: 1, stderr: 'Cannot connect to the Docker daemon\n' });
+    const { ctx, journal } = scriptedContext(session);
+    const seen: string[] = [];
+    session.on(acquire, () => {
+      seen.push(...journal.entries().map((entry) => entry.kind));
+      return { stdout: 'acquired\n' };
+    });
+    await expect(stage(ctx, deployConfig())).rejects.toThrow(/Removing one-off containers of runs that died failed on web1/);
+    expect(seen).toEqual(['lock']);
+    expect(session.count(release)).toBe(1);
+    expect(journal.entries()).toEqual([]);
+  });
 });

@@ -37,8 +37,8 @@ export async function runDistAction(
     env?: Record<string, string>;
     cwd?: string;
     onLine?: (line: string) => void;
-    /** Kills the process with `signal` at the first line that matches (a cancelled or killed job). */
-    killAt?: { line: RegExp; signal: NodeJS.Signals };
+    /** Kills the process with `signal` at the first line that matches, or `afterMs` later (a cancelled or killed job). */
+    killAt?: { line: RegExp; signal: NodeJS.Signals; afterMs?: number };
     /** Runs the action's post step: the state a main run saved (ActionRun.state). */
     postOf?: ActionRun;
   } = {},
@@ -80,7 +80,8 @@ export async function runDistAction(
     partial = lines.pop() ?? '';
     for (const line of lines) {
       options.onLine?.(line);
-      if (options.killAt?.line.test(line)) child.kill(options.killAt.signal);
+      const { killAt } = options;
+      if (killAt?.line.test(line)) setTimeout(() => child.kill(killAt.signal), killAt.afterMs ?? 0);
     }
   };
   child.stdout.on('data', collect);

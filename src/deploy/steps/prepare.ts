@@ -31,6 +31,8 @@ export async function prepare(ctx: HostContext, staged: StagedRelease, options: 
         ),
       );
       if (options.preDeploy) await preDeploy(ctx, staged, options.service, options.preDeploy);
+      // Replacing a release folder (perhaps the rollback target) is a change: only while the lock is still ours.
+      await ctx.assertLockHeld();
       await session.run(publishRelease(layout, staged.staging, staged.version), { what: `Moving release ${staged.version} into place`, stream: false });
     } catch (error) {
       await session.run(removePaths([staged.staging]), { what: 'Removing the staging folder', stream: false, allowFailure: true }).catch(() => undefined);

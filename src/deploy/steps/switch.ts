@@ -18,15 +18,20 @@ export async function switchTo(ctx: HostContext, strategy: SwitchStrategy, next:
   return ctx.withLock(async () => {
     await ctx.assertLockHeld();
     const { log, session, host } = ctx;
+    const { journal } = ctx.env;
     await log.group(`Starting ${next.version} (${label})`, async () => {
+      // A run killed in the middle (a cancelled job) leaves the post step the restore it did not get to.
+      if (previous) journal.record({ kind: 'restore', host, release: previous.version, project: previous.project, kill: strategy.stops(next) });
       try {
         await strategy.activate(ctx, next, previous);
         await session.run(activateRelease(ctx.layout, next.version), { what: 'Moving current', stream: false });
+        journal.clear('restore', host);
       } catch (error) {
         if (!previous) throw error;
         log.warning(`${next.version} did not start on ${host}; starting ${previous.version} again.`);
         try {
           await strategy.restore(ctx, previous);
+          journal.clear('restore', host);
         } catch (restoreError) {
           const reason = restoreError instanceof CommandError && restoreError.timedOut ? ' (timed out)' : restoreError instanceof CommandError ? ` (exit code ${restoreError.exitCode})` : '';
           throw new CommandError(

@@ -10,7 +10,7 @@ import type { RegistryLogin } from '../deploy-config.js';
 export async function withRegistryLogin<T>(ctx: HostContext, registry: RegistryLogin | undefined, work: (dockerConfig?: string) => Promise<T>): Promise<T> {
   if (!registry) return work();
   const { session, layout, log, host } = ctx;
-  const dir = layout.dockerConfig;
+  const dir = layout.dockerConfig(ctx.run.lockToken);
   ctx.env.journal.record({ kind: 'docker-auth', host, dir });
   try {
     await session.run(makeDockerConfigDir(dir), { what: 'Preparing a private docker config', stream: false });
@@ -26,7 +26,7 @@ export async function withRegistryLogin<T>(ctx: HostContext, registry: RegistryL
 }
 
 export async function removePrivateDockerConfig(ctx: HostContext): Promise<void> {
-  const dir = ctx.layout.dockerConfig;
+  const dir = ctx.layout.dockerConfig(ctx.run.lockToken);
   const removed = await ctx.session.run(removeDockerConfig(dir), { what: `Removing ${dir}`, stream: false, allowFailure: true }).catch(() => undefined);
   if (removed?.code === 0) ctx.env.journal.clear('docker-auth', ctx.host);
   else ctx.log.warning(`Could not remove ${dir} on ${ctx.host}, which may hold a registry login: delete it by hand.`);

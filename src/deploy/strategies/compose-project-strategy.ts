@@ -8,6 +8,10 @@ export abstract class ComposeProjectStrategy implements SwitchStrategy {
   abstract readonly name: string;
   abstract activate(ctx: HostContext, next: HostRelease, previous: HostRelease | undefined): Promise<void>;
 
+  stops(_next: HostRelease): string[] | 'all' {
+    return [];
+  }
+
   async restore(ctx: HostContext, previous: HostRelease): Promise<void> {
     await ctx.session.run(composeUp(previous.project), { what: `Starting ${previous.version} again` });
   }

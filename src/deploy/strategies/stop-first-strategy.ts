@@ -16,9 +16,13 @@ export class StopFirstStrategy extends ComposeProjectStrategy {
     super();
   }
 
+  override stops(next: HostRelease): string[] | 'all' {
+    return servicesToStop(this.service, next.record);
+  }
+
   async activate(ctx: HostContext, next: HostRelease, previous: HostRelease | undefined): Promise<void> {
     if (previous) {
-      const stopping = servicesToStop(this.service, next.record);
+      const stopping = this.stops(next);
       if (stopping === 'all' || stopping.length > 0) {
         ctx.log.info(`Stopping ${stopping === 'all' ? 'every service' : stopping.join(', ')} of ${previous.version} first`);
         try {
