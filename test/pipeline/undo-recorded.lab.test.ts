@@ -42,11 +42,12 @@ describe('the post step of a killed ssh-deploy', () => {
 
   it('removes the registry login a run killed during the pull left behind', async () => {
     const { appDir, inputs, main } = await killedDeploy(/^Logged in to /);
-    expect(existsSync(`${appDir}/.docker-auth/config.json`)).toBe(true);
+    const login = `${appDir}/.docker-auth-${main.exported.BOT_DEPLOY_LOCK_TOKEN}`;
+    expect(existsSync(`${login}/config.json`)).toBe(true);
 
     const post = await runDistAction('ssh-deploy', inputs, { postOf: main });
     expect(post.code).toBe(0);
-    expect(existsSync(`${appDir}/.docker-auth`)).toBe(false);
+    expect(existsSync(login)).toBe(false);
     expect(existsSync(`${appDir}/.lock`)).toBe(false);
   });
 
