@@ -65,3 +65,17 @@ export const composeKill = (project: ComposeProject, services: string[] | 'all')
  */
 export const composeRunOnce = (project: ComposeProject, service: string, shellCommand: string, name: string): string =>
   compose(project, 'run', '--rm', '-T', '--name', name, service, 'sh', '-c', shellCommand);
+
+/** Starts only `services` of a project, without the services they depend on (those run in the shared project). */
+export const composeUpServices = (project: ComposeProject, services: string[]): string => compose(project, 'up', '-d', '--no-deps', ...services);
+
+/** Creates `services`' containers without starting them: all a handover can do before the old bot stops. */
+export const composeCreate = (project: ComposeProject, services: string[]): string => compose(project, 'up', '--no-start', '--no-deps', ...services);
+
+export const composeStart = (project: ComposeProject, services: string[]): string => compose(project, 'start', ...services);
+
+/** Stops and removes `services`' containers. */
+export const composeRemove = (project: ComposeProject, services: string[]): string => compose(project, 'rm', '-s', '-f', ...services);
+
+/** The names of the services the project's files declare. */
+export const composeServiceNames = (project: ComposeProject): string => compose(project, 'config', '--services');

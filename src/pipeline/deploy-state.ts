@@ -10,7 +10,9 @@ export interface DeployState {
   history?: string[];
   /** The run that made the last rollback: a re-run of that run re-activates the same release. */
   rolled_back_by?: string;
+  /** blue-green-switch: the color serving, and the release each color's containers run (a color absent runs nothing). */
   color?: 'blue' | 'green';
+  colors?: { blue?: string; green?: string };
   updated?: string;
 }
 

@@ -1,0 +1,106 @@
+import { rollbackTarget } from '../deploy/steps/rollback-target.js';
+import { logDeploy, writeState } from '../deploy/steps/record.js';
+import { UserError } from '../errors/user-error.js';
+import { activateRelease } from '../host/release-commands.js';
+import { formatDuration } from '../inputs/duration.js';
+import type { JobSummary } from '../log/job-summary.js';
+import { afterDeploy, afterRollback } from '../pipeline/deploy-state.js';
+import type { HostContext } from '../pipeline/host-context.js';
+import { onEachHost, type PipelineEnv } from '../pipeline/host-pipeline.js';
+import type { BlueGreenConfig } from './blue-green-config.js';
+import { colorStack } from './color-stack.js';
+import { otherColor, type Color } from './colors.js';
+import { pollingHandover } from './polling-handover.js';
+import { previousStack } from './previous-stack.js';
+import { webhookSwitch } from './webhook-switch.js';
+
+export interface BlueGreenHostResult {
+  host: string;
+  release: string;
+  previousRelease: string;
+  activeColor: Color;
+  previousColor?: Color;
+  switchMs: number;
+  durationMs: number;
+}
+
+export interface BlueGreenResult {
+  hosts: BlueGreenHostResult[];
+  failure?: { host: string; error: unknown };
+}
+
+/** blue-green-switch on each host in turn, stopping at the first failure. */
+export async function blueGreenSwitch(config: BlueGreenConfig, env: PipelineEnv, summary: JobSummary): Promise<BlueGreenResult> {
+  const setup = { app: config.app, appDir: config.appDir, lockTimeoutMs: config.lockTimeoutMs, lockStaleMs: config.lockStaleMs };
+  const { results, failure } = await onEachHost(config.targets, setup, env, (ctx) => switchHost(ctx, config, summary));
+  summary.section('blue-green-switch', [
+    ...results.flatMap((r): Array<[string, string]> => [
+      ['Host', r.host],
+      ['Mode', config.mode],
+      ['Release', `${r.release} (${r.activeColor})`],
+      ['Previous release', r.previousRelease ? `${r.previousRelease}${r.previousColor ? ` (${r.previousColor})` : ''}` : '(none)'],
+      [config.mode === 'webhook' ? 'Reload to answering through nginx' : 'Handover gap', formatDuration(r.switchMs)],
+      ['Duration', formatDuration(r.durationMs)],
+      ['Result', 'success'],
+    ]),
+    ...(failure ? ([['Host', failure.host], ['Result', `failed: ${failure.error instanceof Error ? failure.error.message : String(failure.error)}`]] as Array<[string, string]>) : []),
+  ]);
+  return { hosts: results, ...(failure ? { failure } : {}) };
+}
+
+/**
+ * One host under one hold of its lock: the staged release starts in the idle color (webhook) or
+ * takes over from the old bot (polling); then state.json, `current` and deploys.log record it.
+ */
+async function switchHost(ctx: HostContext, config: BlueGreenConfig, summary: JobSummary): Promise<BlueGreenHostResult> {
+  const started = Date.now();
+  const action = config.rollback ? 'rollback' : 'switch';
+  return ctx.withLock(async () => {
+    await ctx.compose();
+    const before = await ctx.hostApp();
+    let target = config.version;
+    try {
+      target = config.rollback ? await rollbackTarget(ctx, config.version) : config.version;
+      if (!before.releases.some((r) => r.version === target)) {
+        throw new UserError(`Release ${target} is not staged on ${ctx.host}: run ssh-deploy with \`strategy: none\` and this version first.`);
+      }
+      const previous = await previousStack(ctx, config.ports);
+      const color = previous?.color ? otherColor(previous.color) : 'blue';
+      const next = await colorStack(ctx, target, color, config.ports, config.colorServices);
+      const outcome =
+        config.mode === 'webhook'
+          ? await webhookSwitch(ctx, config, next, previous, summary, before.state.colors?.[color] === target)
+          : await pollingHandover(ctx, config, next, previous, summary);
+
+      const available = before.releases.map((r) => r.version);
+      const history = config.rollback
+        ? afterRollback(before.state, before.current, target, available, ctx.run.runUrl, new Date())
+        : afterDeploy(before.state, target, available, new Date());
+      const colors = { ...(outcome.oldWarm && previous?.color ? { [previous.color]: previous.release } : {}), [color]: target };
+      await writeState(ctx, { ...history, color, colors });
+      await ctx.session.run(activateRelease(ctx.layout, target), { what: 'Moving current', stream: false });
+      const result: BlueGreenHostResult = {
+        host: ctx.host,
+        release: target,
+        previousRelease: previous?.release ?? '',
+        activeColor: color,
+        ...(previous?.color ? { previousColor: previous.color } : {}),
+        switchMs: outcome.switchMs,
+        durationMs: Date.now() - started,
+      };
+      await logDeploy(ctx, { action, version: target, result: 'success', durationMs: result.durationMs, previous: result.previousRelease, strategy: `blue-green ${config.mode}` });
+      return result;
+    } catch (error) {
+      await logDeploy(ctx, {
+        action,
+        version: target,
+        result: 'failure',
+        durationMs: Date.now() - started,
+        previous: before.current ?? '',
+        strategy: `blue-green ${config.mode}`,
+        error: error instanceof Error ? error.message : String(error),
+      });
+      throw error;
+    }
+  });
+}

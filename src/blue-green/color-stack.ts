@@ -1,0 +1,52 @@
+import { stringify as stringifyYaml } from 'yaml';
+import { UserError } from '../errors/user-error.js';
+import { composeServiceNames, type ComposeProject } from '../host/compose-commands.js';
+import type { HostContext } from '../pipeline/host-context.js';
+import { hostRelease, type HostRelease } from '../deploy/host-release.js';
+import { slotOf, type Color } from './colors.js';
+
+/** The override that lets a color's services join the shared project's network, where `db` and `redis` answer by name. */
+export const COLOR_FILE = 'bot-deploy.color.yml';
+
+export function colorOverride(app: string, colorServices: string[]): string {
+  return stringifyYaml({
+    services: Object.fromEntries(colorServices.map((service) => [service, { networks: ['default', 'bot_deploy_shared'] }])),
+    networks: { bot_deploy_shared: { name: `${app}_default`, external: true } },
+  });
+}
+
+/** One release as blue-green runs it: its color's services in `<app>-<color>`, the rest of the stack in `<app>`. */
+export interface ColorStack {
+  color: Color;
+  release: HostRelease;
+  /** The color's project (`<app>-<color>`, with COLOR and HOST_PORT, joined to the shared network). */
+  colored: ComposeProject;
+  /** The shared project (`<app>`): database, Redis, whatever is not per color. */
+  shared: ComposeProject;
+  sharedServices: string[];
+}
+
+/**
+ * Builds the two projects of `version` for `color`, writing the color override into the release
+ * folder and asking compose for the services, so nothing is guessed from the YAML here.
+ */
+export async function colorStack(ctx: HostContext, version: string, color: Color, ports: Record<Color, number>, colorServices: string[]): Promise<ColorStack> {
+  const release = await hostRelease(ctx, version);
+  const names = await ctx.session.run(composeServiceNames(release.project), { what: `Reading the services of ${version}`, stream: false });
+  const services = names.stdout.split('\n').map((line) => line.trim()).filter(Boolean);
+  const missing = colorServices.filter((service) => !services.includes(service));
+  if (missing.length > 0) {
+    throw new UserError(`The compose files of ${version} declare no service ${missing.join(', ')} (they declare ${services.join(', ')}).`);
+  }
+  const sharedServices = services.filter((service) => !colorServices.includes(service));
+  const colored = (await hostRelease(ctx, version, slotOf(color, ports))).project;
+  const withNetwork = sharedServices.length > 0;
+  if (withNetwork) await ctx.session.writeFile(`${release.project.directory}/${COLOR_FILE}`, colorOverride(ctx.setup.app, colorServices), 0o644);
+  return {
+    color,
+    release,
+    colored: withNetwork ? { ...colored, files: [...colored.files, `${colored.directory}/${COLOR_FILE}`] } : colored,
+    shared: release.project,
+    sharedServices,
+  };
+}

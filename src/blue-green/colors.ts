@@ -1,0 +1,9 @@
+import type { ColorSlot } from '../deploy/release-files.js';
+
+export type Color = ColorSlot['color'];
+
+export const COLORS: readonly Color[] = ['blue', 'green'];
+
+export const otherColor = (color: Color): Color => (color === 'blue' ? 'green' : 'blue');
+
+export const slotOf = (color: Color, ports: Record<Color, number>): ColorSlot => ({ color, port: ports[color] });

@@ -1,0 +1,60 @@
+import { compose, composeCreate, composeRemove, composeStart, composeStop } from '../host/compose-commands.js';
+import { gate } from '../health/gate-step.js';
+import type { JobSummary } from '../log/job-summary.js';
+import type { HostContext } from '../pipeline/host-context.js';
+import type { BlueGreenConfig } from './blue-green-config.js';
+import type { ColorStack } from './color-stack.js';
+import type { PreviousStack } from './previous-stack.js';
+import { pollerGate } from './release-gates.js';
+import { RolledBackError } from './rolled-back-error.js';
+import type { SwitchOutcome } from './webhook-switch.js';
+
+/**
+ * Polling mode: Telegram allows one getUpdates poller per token, so the old bot is fully stopped
+ * before the new one starts — never two at once — and everything else happens before: the new
+ * containers are created (pulled, configured) but not started. The new bot is then gated on
+ * liveness; if it fails, it is stopped and the old one started again, still never two.
+ */
+export async function pollingHandover(ctx: HostContext, config: BlueGreenConfig, next: ColorStack, previous: PreviousStack | undefined, summary: JobSummary): Promise<SwitchOutcome> {
+  const { session, log, host } = ctx;
+  const { colorServices } = config;
+  const { journal } = ctx.env;
+  if (next.sharedServices.length > 0) {
+    await log.group(`Starting the shared services (${next.sharedServices.join(', ')}) in project ${next.shared.name}`, () =>
+      session.run(compose(next.shared, 'up', '-d', ...next.sharedServices), { what: 'Starting the shared services' }),
+    );
+  }
+  await log.group(`Preparing ${next.release.version} in ${next.color} (created, not started)`, async () => {
+    await session.run(composeRemove(next.colored, colorServices), { what: `Clearing the ${next.color} color` });
+    await session.run(composeCreate(next.colored, colorServices), { what: `Creating ${next.release.version}'s containers` });
+  });
+
+  await ctx.assertLockHeld();
+  let stoppedAt = Date.now();
+  if (previous) {
+    // A run killed from here on leaves the post step the old bot to start again.
+    journal.record({ kind: 'restore', host, release: previous.release, project: previous.project, kill: colorServices });
+    await log.group(`Stopping ${previous.release} (${colorServices.join(', ')})`, () =>
+      session.run(composeStop(previous.project, colorServices), { what: `Stopping ${previous.release}` }),
+    );
+    stoppedAt = Date.now();
+  }
+  await session.run(composeStart(next.colored, colorServices), { what: `Starting ${next.release.version}` });
+  // Nobody polls from the old bot's stop to the new one's start: the gap a handover costs.
+  const gapMs = Date.now() - stoppedAt;
+  const live = await gate(ctx, pollerGate(config, next.colored.name, colorServices[0] ?? ''), summary);
+  if (!live.healthy) {
+    await session.run(composeStop(next.colored, colorServices), { what: `Stopping ${next.release.version}`, allowFailure: true });
+    if (previous) {
+      await session.run(composeStart(previous.project, colorServices), { what: `Starting ${previous.release} again` });
+      journal.clear('restore', host);
+    }
+    await session.run(composeRemove(next.colored, colorServices), { what: `Removing ${next.release.version}'s containers`, allowFailure: true });
+    throw new RolledBackError(`${live.failure}${previous ? ` ${previous.release} polls again; it never ran beside ${next.release.version}.` : ''}`);
+  }
+  journal.clear('restore', host);
+  log.info(`Handover gap on ${host}: ${gapMs} ms from ${previous ? `${previous.release} stopped` : 'the start'} to ${next.release.version} started`);
+  // Stopped, not removed, with keep-warm: a rollback starts it again without creating anything.
+  if (previous && !config.keepWarm) await session.run(composeRemove(previous.project, colorServices), { what: `Removing ${previous.release}'s containers` });
+  return { switchMs: gapMs, oldWarm: false };
+}

@@ -1,0 +1,74 @@
+import { composeRemove, composeUpServices, compose } from '../host/compose-commands.js';
+import { gate } from '../health/gate-step.js';
+import type { JobSummary } from '../log/job-summary.js';
+import type { HostContext } from '../pipeline/host-context.js';
+import type { BlueGreenConfig } from './blue-green-config.js';
+import type { ColorStack } from './color-stack.js';
+import type { PreviousStack } from './previous-stack.js';
+import { colorPortGate, throughNginxGate } from './release-gates.js';
+import { RolledBackError } from './rolled-back-error.js';
+import { drain } from './steps/drain.js';
+import { pointNginx } from './steps/point-nginx.js';
+
+export interface SwitchOutcome {
+  /** Webhook: reload → the new version answers through nginx. Polling: old stopped → new passes its first check. */
+  switchMs: number;
+  /** Whether the old stack still runs (keep-warm). */
+  oldWarm: boolean;
+}
+
+/**
+ * Webhook mode: the idle color starts `next` beside the serving one and is gated on its own port;
+ * only then nginx points at it. The old color drains and stops (or stays warm). Until the reload,
+ * a failure touches nothing that serves; after it, nginx is pointed back.
+ */
+export async function webhookSwitch(ctx: HostContext, config: BlueGreenConfig, next: ColorStack, previous: PreviousStack | undefined, summary: JobSummary, warm = false): Promise<SwitchOutcome> {
+  const { session, log } = ctx;
+  const { colorServices } = config;
+  const newPort = config.ports[next.color];
+  if (next.sharedServices.length > 0) {
+    await log.group(`Starting the shared services (${next.sharedServices.join(', ')}) in project ${next.shared.name}`, () =>
+      session.run(compose(next.shared, 'up', '-d', ...next.sharedServices), { what: 'Starting the shared services' }),
+    );
+  }
+  // A rollback to a color kept warm is a flip: it is only gated again.
+  const warmAndHealthy = warm && (await gate(ctx, colorPortGate(config, newPort, next.release.version), summary)).healthy;
+  if (!warmAndHealthy) {
+    await log.group(`Starting ${next.release.version} in ${next.color} (${next.colored.name}, port ${newPort})`, async () => {
+      // Whatever ran in this color before (a warm old release, a failed attempt) gives way.
+      await session.run(composeRemove(next.colored, colorServices), { what: `Clearing the ${next.color} color` });
+      await session.run(composeUpServices(next.colored, colorServices), { what: `Starting ${next.release.version} in ${next.color}` });
+    });
+    const healthy = await gate(ctx, colorPortGate(config, newPort, next.release.version), summary);
+    if (!healthy.healthy) {
+      await session.run(composeRemove(next.colored, colorServices), { what: `Stopping the ${next.color} color`, allowFailure: true });
+      throw new RolledBackError(`${healthy.failure} ${next.release.version} never received traffic${previous ? `: ${previous.release} still serves` : ''}.`);
+    }
+  }
+
+  await pointNginx(ctx, config.nginx, newPort);
+  const reloaded = Date.now();
+  if (config.nginx.checkUrl) {
+    const through = await gate(ctx, throughNginxGate(config, config.nginx.checkUrl, next.release.version), summary);
+    if (!through.healthy) {
+      const oldPort = previous?.color ? config.ports[previous.color] : undefined;
+      if (oldPort !== undefined) await pointNginx(ctx, config.nginx, oldPort);
+      await session.run(composeRemove(next.colored, colorServices), { what: `Stopping the ${next.color} color`, allowFailure: true });
+      throw new RolledBackError(
+        `${next.release.version} passed on port ${newPort} but not through nginx at ${config.nginx.checkUrl.href} (${through.failure}); ${oldPort !== undefined ? `nginx points at ${previous?.release} again` : `check the site's proxy_pass to upstream ${ctx.setup.app}`}.`,
+      );
+    }
+  }
+  const switchMs = Date.now() - reloaded;
+  log.info(`${next.release.version} serves ${ctx.setup.app}'s traffic from the ${next.color} color`);
+
+  if (!previous) return { switchMs, oldWarm: false };
+  if (previous.color) {
+    const waited = await drain(ctx, config.ports[previous.color], config.drainMs);
+    log.info(`The ${previous.color} color drained in ${waited} ms`);
+    if (config.keepWarm) return { switchMs, oldWarm: true };
+  }
+  // The old color, or the single project a recreate deploy ran, gives way to the colors.
+  await session.run(composeRemove(previous.project, colorServices), { what: `Stopping ${previous.release}` });
+  return { switchMs, oldWarm: false };
+}
