@@ -1,0 +1,118 @@
+import { mkdtempSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { lab } from '../lab/lab.js';
+import { runDistAction, type ActionRun } from '../support/action-runner.js';
+import { labSshInputs, onHost, removeAppContainers, uniqueApp } from '../support/lab-host.js';
+
+/**
+ * A polling bot's stack as a team writes it: the bot, plus a stateful service that must never run
+ * twice nor restart because the bot's release moved (a stand-in for PostgreSQL: it keeps a file in
+ * a named volume and the bot reaches it by its service name).
+ */
+const composeFile = `services:
+  bot:
+    image: \${IMAGE}
+    environment:
+      BOT_TOKEN: \${BOT_TOKEN}
+      VERSION: \${VERSION}
+    command: ["sh", "-c", "nslookup db >/dev/null 2>&1 || { echo cannot reach db; exit 1; }; exec /bin/sh /bot/polling-bot.sh"]
+    restart: unless-stopped
+    stop_grace_period: 5s
+  db:
+    image: ${lab.images.polling}:v1
+    command: ["sh", "-c", "[ -f /data/created ] || date +%s%N > /data/created; exec sleep 86400"]
+    volumes: [data:/data]
+volumes:
+  data: {}
+`;
+
+describe('blue-green-switch, polling mode, with a database in the stack', () => {
+  const app = uniqueApp('bgpoll');
+  const appDir = `${lab.appRoot}/${app}`;
+  const workspace = mkdtempSync(join(tmpdir(), 'bg-polling-'));
+  writeFileSync(join(workspace, 'compose.yml'), composeFile);
+  const containers = (project: string, service: string): string =>
+    onHost(`docker ps -a --filter label=com.docker.compose.project=${project} --filter label=com.docker.compose.service=${service} --format '{{.ID}} {{.State}} {{.Label "dev.bot-deploy.version"}}'`).trim();
+  const dbId = (): string => onHost(`docker ps -q --no-trunc --filter label=com.docker.compose.project=${app} --filter label=com.docker.compose.service=db`).trim();
+  const dbStarted = (): string => onHost(`docker inspect --format '{{.State.StartedAt}}' ${dbId()}`).trim();
+
+  const stage = (version: string): Promise<ActionRun> =>
+    runDistAction(
+      'ssh-deploy',
+      {
+        ...labSshInputs(),
+        app,
+        'app-dir': appDir,
+        image: lab.images.polling,
+        'compose-file': 'compose.yml',
+        registry: lab.registry.address,
+        'registry-username': lab.registry.username,
+        'registry-password': lab.registry.password,
+        version,
+        strategy: 'none',
+        env: 'BOT_TOKEN=123:poll\n',
+      },
+      { cwd: workspace },
+    );
+  const handover = (version: string, extra: Record<string, string> = {}): Promise<ActionRun> =>
+    runDistAction('blue-green-switch', {
+      ...labSshInputs(),
+      app,
+      'app-dir': appDir,
+      version,
+      service: 'bot',
+      mode: 'polling',
+      interval: '500ms',
+      'success-threshold': '3',
+      deadline: '20s',
+      ...extra,
+    });
+
+  afterAll(() => [app, `${app}-blue`, `${app}-green`].forEach(removeAppContainers));
+
+  it('starts v1 in blue with the database once in the shared project', async () => {
+    expect((await stage('v1')).code).toBe(0);
+    const run = await handover('v1');
+    expect(`${run.code}\n${run.log}`).toMatch(/^0\n/);
+    expect(run.outputs).toMatchObject({ 'active-color': 'blue', release: 'v1', 'rolled-back': 'false' });
+    expect(containers(`${app}-blue`, 'bot')).toMatch(/ running v1$/);
+    expect(containers(`${app}-blue`, 'db')).toBe('');
+    expect(dbId()).not.toBe('');
+  });
+
+  it('hands over to v2: the old bot is stopped before the new one starts, the database is untouched', async () => {
+    const db = { id: dbId(), started: dbStarted() };
+    expect((await stage('v2')).code).toBe(0);
+    const run = await handover('v2');
+    expect(`${run.code}\n${run.log}`).toMatch(/^0\n/);
+    expect(run.outputs).toMatchObject({ 'active-color': 'green', 'previous-color': 'blue', release: 'v2', 'rolled-back': 'false' });
+    expect(Number(run.outputs['switch-ms'])).toBeGreaterThan(0);
+    // Never two pollers: v1's stop was complete before v2's start.
+    const events = run.log.split('\n');
+    const stopDone = events.findIndex((line) => /Container .*-blue-bot-1 +Stopped/.test(line));
+    const started = events.findIndex((line) => /Container .*-green-bot-1 +Start(ing|ed)/.test(line));
+    expect(stopDone).toBeGreaterThan(-1);
+    expect(started).toBeGreaterThan(stopDone);
+    expect(containers(`${app}-green`, 'bot')).toMatch(/ running v2$/);
+    expect(containers(`${app}-blue`, 'bot')).toBe('');
+    expect({ id: dbId(), started: dbStarted() }).toEqual(db);
+  });
+
+  it('hands a crash-looping release back to the old bot at once, never two running, database untouched', async () => {
+    const db = { id: dbId(), started: dbStarted() };
+    expect((await stage('broken')).code).toBe(0);
+    const started = Date.now();
+    const run = await handover('broken', { deadline: '60s' });
+    expect(run.code).toBe(1);
+    expect(run.outputs).toMatchObject({ 'rolled-back': 'true' });
+    // A restart is a verdict: far sooner than the 60 s deadline.
+    expect(Date.now() - started).toBeLessThan(30_000);
+    expect(run.log).toMatch(/^::error::Health gate failed: .*crashed while the gate was checking.* v2 polls again; it never ran beside broken\.$/m);
+    expect(containers(`${app}-green`, 'bot')).toMatch(/ running v2$/);
+    expect(containers(`${app}-blue`, 'bot')).toBe('');
+    expect(readlinkSync(`${appDir}/current`)).toBe('releases/v2');
+    expect(JSON.parse(readFileSync(`${appDir}/state.json`, 'utf8'))).toMatchObject({ color: 'green', active: 'v2' });
+    expect({ id: dbId(), started: dbStarted() }).toEqual(db);
+  });
+});
