@@ -64,19 +64,24 @@ async function switchHost(ctx: HostContext, config: BlueGreenConfig, summary: Jo
       if (!before.releases.some((r) => r.version === target)) {
         throw new UserError(`Release ${target} is not staged on ${ctx.host}: run ssh-deploy with \`strategy: none\` and this version first.`);
       }
-      const previous = await previousStack(ctx, config.ports);
-      const color = previous?.color ? otherColor(previous.color) : 'blue';
+      const serving = await previousStack(ctx, config.ports);
+      // A re-run of the switch that made `target` active (or one cut off by a lost connection) converges on the same color.
+      const again = serving?.color && serving.release === target ? serving.color : undefined;
+      const previous = again ? undefined : serving;
+      const color = again ?? (previous?.color ? otherColor(previous.color) : 'blue');
       const next = await colorStack(ctx, target, color, config.ports, config.colorServices);
       const outcome =
         config.mode === 'webhook'
-          ? await webhookSwitch(ctx, config, next, previous, summary, before.state.colors?.[color] === target)
-          : await pollingHandover(ctx, config, next, previous, summary);
+          ? await webhookSwitch(ctx, config, next, previous, summary, again !== undefined || before.state.colors?.[color] === target)
+          : await pollingHandover(ctx, config, next, previous, summary, again !== undefined);
 
       const available = before.releases.map((r) => r.version);
       const history = config.rollback
         ? afterRollback(before.state, before.current, target, available, ctx.run.runUrl, new Date())
         : afterDeploy(before.state, target, available, new Date());
-      const colors = { ...(outcome.oldWarm && previous?.color ? { [previous.color]: previous.release } : {}), [color]: target };
+      // What each color runs now: the old color only while it is kept warm.
+      const colors = { ...before.state.colors, [color]: target };
+      if (previous?.color && !outcome.oldWarm) delete colors[previous.color];
       await writeState(ctx, { ...history, color, colors });
       await ctx.session.run(activateRelease(ctx.layout, target), { what: 'Moving current', stream: false });
       const result: BlueGreenHostResult = {

@@ -15,10 +15,23 @@ import type { SwitchOutcome } from './webhook-switch.js';
  * containers are created (pulled, configured) but not started. The new bot is then gated on
  * liveness; if it fails, it is stopped and the old one started again, still never two.
  */
-export async function pollingHandover(ctx: HostContext, config: BlueGreenConfig, next: ColorStack, previous: PreviousStack | undefined, summary: JobSummary): Promise<SwitchOutcome> {
+export async function pollingHandover(
+  ctx: HostContext,
+  config: BlueGreenConfig,
+  next: ColorStack,
+  previous: PreviousStack | undefined,
+  summary: JobSummary,
+  alreadyActive = false,
+): Promise<SwitchOutcome> {
   const { session, log, host } = ctx;
   const { colorServices } = config;
   const { journal } = ctx.env;
+  if (alreadyActive) {
+    // A re-run: the release already polls in this color; restarting it would only cost a gap.
+    const live = await gate(ctx, pollerGate(config, next.colored.name, colorServices[0] ?? ''), summary);
+    if (live.healthy) return { switchMs: 0, oldWarm: false };
+    log.warning(`${next.release.version} is active in ${next.color} on ${host} but not alive (${live.failure}); starting it again.`);
+  }
   if (next.sharedServices.length > 0) {
     await log.group(`Starting the shared services (${next.sharedServices.join(', ')}) in project ${next.shared.name}`, () =>
       session.run(compose(next.shared, 'up', '-d', ...next.sharedServices), { what: 'Starting the shared services' }),

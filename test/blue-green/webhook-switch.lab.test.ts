@@ -61,7 +61,7 @@ describe('blue-green-switch, webhook mode, through the lab nginx', () => {
     for (const project of [`${app}-blue`, `${app}-green`]) removeAppContainers(project);
     rmSync(siteFile, { force: true });
     rmSync(upstreamFile, { force: true });
-    execFileSync('nginx', ['-s', 'reload', '-c', lab.nginx.conf]);
+    execFileSync('nginx', ['-s', 'reload', '-c', lab.nginx.conf], { stdio: 'ignore' });
   });
 
   it('starts the first release in blue on an empty host and points nginx at it', async () => {
@@ -72,7 +72,7 @@ describe('blue-green-switch, webhook mode, through the lab nginx', () => {
     expect(first.outputs).toMatchObject({ 'active-color': 'blue', 'previous-color': '', release: 'v1', 'rolled-back': 'false' });
     expect(readFileSync(upstreamFile, 'utf8')).toContain(`server 127.0.0.1:${ports.blue};`);
     writeFileSync(siteFile, `server { listen ${lab.host}:${ports.site}; location / { proxy_pass http://${app}; proxy_http_version 1.1; proxy_set_header Connection ""; } }\n`);
-    execFileSync('nginx', ['-s', 'reload', '-c', lab.nginx.conf]);
+    execFileSync('nginx', ['-s', 'reload', '-c', lab.nginx.conf], { stdio: 'ignore' });
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect((await httpGet(`http://${lab.host}:${ports.site}/health`)).body).toContain('"version":"v1"');
     expect(running(`${app}-blue`)).toBe('v1');
@@ -127,5 +127,51 @@ describe('blue-green-switch, webhook mode, through the lab nginx', () => {
     expect(back.outputs).toMatchObject({ 'active-color': 'green', 'previous-color': 'blue', release: 'v2' });
     expect(back.log).not.toContain('Starting v2 in green');
     expect((await httpGet(`http://${lab.host}:${ports.site}/health`)).body).toContain('"version":"v2"');
+  });
+});
+
+describe('blue-green-switch after ssh-deploy recreate, and re-run', () => {
+  const app = uniqueApp('bgfrom');
+  const appDir = `${lab.appRoot}/${app}`;
+  const upstreamFile = join(lab.nginx.upstreamDir, `${app}.conf`);
+  afterAll(() => {
+    [app, `${app}-blue`, `${app}-green`].forEach(removeAppContainers);
+    rmSync(upstreamFile, { force: true });
+    execFileSync('nginx', ['-s', 'reload', '-c', lab.nginx.conf], { stdio: 'ignore' });
+  });
+
+  it('takes over from the project a recreate deploy ran, retires it, and a re-run changes nothing', async () => {
+    const [oldPort, blue, green] = [await freePort(), await freePort(), await freePort()];
+    const deploy = (version: string, strategy: string): Promise<ActionRun> =>
+      runDistAction('ssh-deploy', { ...labSshInputs(), ...sampleBotInputs('webhook', app, appDir), version, strategy, env: `BOT_TOKEN=123:web\nHOST_PORT=${oldPort}\n` });
+    expect((await deploy('v1', 'recreate')).code).toBe(0);
+    expect(running(app)).toBe('v1');
+    expect((await deploy('v2', 'none')).code).toBe(0);
+    const inputs = {
+      ...labSshInputs(),
+      app,
+      'app-dir': appDir,
+      version: 'v2',
+      service: 'bot',
+      'blue-port': String(blue),
+      'green-port': String(green),
+      'nginx-upstream-file': upstreamFile,
+      'nginx-test-command': lab.nginx.testCommand,
+      'nginx-reload-command': lab.nginx.reloadCommand,
+      interval: '300ms',
+      'success-threshold': '2',
+    };
+    const run = await runDistAction('blue-green-switch', inputs);
+    expect(`${run.code}\n${run.log}`).toMatch(/^0\n/);
+    expect(run.outputs).toMatchObject({ 'active-color': 'blue', 'previous-color': '', release: 'v2' });
+    expect(running(app)).toBe('');
+    expect(running(`${app}-blue`)).toBe('v2');
+
+    const id = onHost(`docker ps -q --filter label=com.docker.compose.project=${app}-blue`).trim();
+    const again = await runDistAction('blue-green-switch', inputs);
+    expect(`${again.code}\n${again.log}`).toMatch(/^0\n/);
+    expect(again.outputs).toMatchObject({ 'active-color': 'blue', release: 'v2' });
+    expect(onHost(`docker ps -q --filter label=com.docker.compose.project=${app}-blue`).trim()).toBe(id);
+    expect(running(`${app}-green`)).toBe('');
   });
 });
