@@ -45,7 +45,8 @@ export function readBlueGreenConfig(inputs: Inputs, log: Log): BlueGreenConfig {
   if (mode === 'webhook' && !upstreamFile.startsWith('/')) {
     throw new InputError('Input `nginx-upstream-file` is required in webhook mode: the absolute path of the nginx file (included by nginx, writable by the deploy user) that names the active color.');
   }
-  const checkUrl = inputs.optional('nginx-check-url');
+  const checkText = inputs.optional('nginx-check-url');
+  const checkUrl = checkText ? readUrl(checkText) : undefined;
   const healthPath = inputs.optional('health-path');
   if (!healthPath.startsWith('/')) throw new InputError(`Input \`health-path\` must start with a slash, not "${healthPath}".`);
   const lockStaleMs = inputs.durationMs('lock-stale-after');
@@ -64,7 +65,7 @@ export function readBlueGreenConfig(inputs: Inputs, log: Log): BlueGreenConfig {
       upstreamFile,
       testCommand: inputs.optional('nginx-test-command'),
       reloadCommand: inputs.optional('nginx-reload-command'),
-      ...(checkUrl ? { checkUrl: readUrl(checkUrl) } : {}),
+      ...(checkUrl ? { checkUrl } : {}),
     },
     health: { ...readHealthCheck(inputs, log), path: healthPath, versionField: inputs.optional('health-version-field') },
     drainMs: inputs.durationMs('drain-timeout'),
