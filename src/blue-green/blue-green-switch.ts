@@ -1,5 +1,5 @@
 import { rollbackTarget } from '../deploy/steps/rollback-target.js';
-import { logDeploy, writeState } from '../deploy/steps/record.js';
+import { logDeploy, logDeployFailure, writeState } from '../deploy/steps/record.js';
 import { UserError } from '../errors/user-error.js';
 import { activateRelease } from '../host/release-commands.js';
 import { formatDuration } from '../inputs/duration.js';
@@ -96,15 +96,7 @@ async function switchHost(ctx: HostContext, config: BlueGreenConfig, summary: Jo
       await logDeploy(ctx, { action, version: target, result: 'success', durationMs: result.durationMs, previous: result.previousRelease, strategy: `blue-green ${config.mode}` });
       return result;
     } catch (error) {
-      await logDeploy(ctx, {
-        action,
-        version: target,
-        result: 'failure',
-        durationMs: Date.now() - started,
-        previous: before.current ?? '',
-        strategy: `blue-green ${config.mode}`,
-        error: error instanceof Error ? error.message : String(error),
-      });
+      await logDeployFailure(ctx, { action, version: target, durationMs: Date.now() - started, previous: before.current ?? '', strategy: `blue-green ${config.mode}` }, error);
       throw error;
     }
   });

@@ -1,6 +1,6 @@
 import { stringify as stringifyYaml } from 'yaml';
 import { UserError } from '../errors/user-error.js';
-import { composeServiceNames, type ComposeProject } from '../host/compose-commands.js';
+import { compose, composeServiceNames, type ComposeProject } from '../host/compose-commands.js';
 import type { HostContext } from '../pipeline/host-context.js';
 import { hostRelease, type HostRelease } from '../deploy/host-release.js';
 import { slotOf, type Color } from './colors.js';
@@ -49,4 +49,12 @@ export async function colorStack(ctx: HostContext, version: string, color: Color
     shared: release.project,
     sharedServices,
   };
+}
+
+/** Starts what the colors share (database, Redis) in project `<app>`; compose leaves what is unchanged alone. */
+export async function startSharedServices(ctx: HostContext, stack: ColorStack): Promise<void> {
+  if (stack.sharedServices.length === 0) return;
+  await ctx.log.group(`Starting the shared services (${stack.sharedServices.join(', ')}) in project ${stack.shared.name}`, () =>
+    ctx.session.run(compose(stack.shared, 'up', '-d', ...stack.sharedServices), { what: 'Starting the shared services' }),
+  );
 }

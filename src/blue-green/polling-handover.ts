@@ -1,9 +1,9 @@
-import { compose, composeCreate, composeRemove, composeStart, composeStop } from '../host/compose-commands.js';
+import { composeCreate, composeRemove, composeStart, composeStop } from '../host/compose-commands.js';
 import { gate } from '../health/gate-step.js';
 import type { JobSummary } from '../log/job-summary.js';
 import type { HostContext } from '../pipeline/host-context.js';
 import type { BlueGreenConfig } from './blue-green-config.js';
-import type { ColorStack } from './color-stack.js';
+import { startSharedServices, type ColorStack } from './color-stack.js';
 import type { PreviousStack } from './previous-stack.js';
 import { pollerGate } from './release-gates.js';
 import { RolledBackError } from './rolled-back-error.js';
@@ -32,11 +32,7 @@ export async function pollingHandover(
     if (live.healthy) return { switchMs: 0, oldWarm: false };
     log.warning(`${next.release.version} is active in ${next.color} on ${host} but not alive (${live.failure}); starting it again.`);
   }
-  if (next.sharedServices.length > 0) {
-    await log.group(`Starting the shared services (${next.sharedServices.join(', ')}) in project ${next.shared.name}`, () =>
-      session.run(compose(next.shared, 'up', '-d', ...next.sharedServices), { what: 'Starting the shared services' }),
-    );
-  }
+  await startSharedServices(ctx, next);
   await log.group(`Preparing ${next.release.version} in ${next.color} (created, not started)`, async () => {
     await session.run(composeRemove(next.colored, colorServices), { what: `Clearing the ${next.color} color` });
     await session.run(composeCreate(next.colored, colorServices), { what: `Creating ${next.release.version}'s containers` });

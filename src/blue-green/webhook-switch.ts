@@ -1,9 +1,9 @@
-import { composeRemove, composeUpServices, compose } from '../host/compose-commands.js';
+import { composeRemove, composeUpServices } from '../host/compose-commands.js';
 import { gate } from '../health/gate-step.js';
 import type { JobSummary } from '../log/job-summary.js';
 import type { HostContext } from '../pipeline/host-context.js';
 import type { BlueGreenConfig } from './blue-green-config.js';
-import type { ColorStack } from './color-stack.js';
+import { startSharedServices, type ColorStack } from './color-stack.js';
 import type { PreviousStack } from './previous-stack.js';
 import { colorPortGate, throughNginxGate } from './release-gates.js';
 import { RolledBackError } from './rolled-back-error.js';
@@ -26,11 +26,7 @@ export async function webhookSwitch(ctx: HostContext, config: BlueGreenConfig, n
   const { session, log } = ctx;
   const { colorServices } = config;
   const newPort = config.ports[next.color];
-  if (next.sharedServices.length > 0) {
-    await log.group(`Starting the shared services (${next.sharedServices.join(', ')}) in project ${next.shared.name}`, () =>
-      session.run(compose(next.shared, 'up', '-d', ...next.sharedServices), { what: 'Starting the shared services' }),
-    );
-  }
+  await startSharedServices(ctx, next);
   // A rollback to a color kept warm is a flip: it is only gated again.
   const warmAndHealthy = warm && (await gate(ctx, colorPortGate(config, newPort, next.release.version), summary)).healthy;
   if (!warmAndHealthy) {

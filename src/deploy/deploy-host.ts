@@ -6,7 +6,7 @@ import { hostRelease, type HostRelease } from './host-release.js';
 import { prepare } from './steps/prepare.js';
 import { prune, type PruneResult } from './steps/prune.js';
 import { pullMissingImages } from './steps/pull-missing-image.js';
-import { logDeploy, writeState } from './steps/record.js';
+import { logDeploy, logDeployFailure, writeState } from './steps/record.js';
 import { rollbackTarget } from './steps/rollback-target.js';
 import { stage } from './steps/stage.js';
 import { switchTo } from './steps/switch.js';
@@ -62,15 +62,7 @@ export async function deployHost(ctx: HostContext, config: DeployConfig): Promis
       const logged = await logDeploy(ctx, { action, version: target, result: 'success', durationMs: result.durationMs, previous: result.previous, strategy: config.strategy });
       return { ...result, logged };
     } catch (error) {
-      await logDeploy(ctx, {
-        action,
-        version: target,
-        result: 'failure',
-        durationMs: Date.now() - started,
-        previous: before?.current ?? '',
-        strategy: config.strategy,
-        error: error instanceof Error ? error.message : String(error),
-      });
+      await logDeployFailure(ctx, { action, version: target, durationMs: Date.now() - started, previous: before?.current ?? '', strategy: config.strategy }, error);
       throw error;
     }
   });

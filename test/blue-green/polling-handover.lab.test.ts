@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lab } from '../lab/lab.js';
 import { runDistAction, type ActionRun } from '../support/action-runner.js';
-import { labSshInputs, onHost, removeAppContainers, uniqueApp } from '../support/lab-host.js';
+import { labSshInputs, onHost, removeAppContainers, sampleBotInputs, uniqueApp } from '../support/lab-host.js';
 
 /**
  * A polling bot's stack as a team writes it: the bot, plus a stateful service that must never run
@@ -40,19 +40,7 @@ describe('blue-green-switch, polling mode, with a database in the stack', () => 
   const stage = (version: string): Promise<ActionRun> =>
     runDistAction(
       'ssh-deploy',
-      {
-        ...labSshInputs(),
-        app,
-        'app-dir': appDir,
-        image: lab.images.polling,
-        'compose-file': 'compose.yml',
-        registry: lab.registry.address,
-        'registry-username': lab.registry.username,
-        'registry-password': lab.registry.password,
-        version,
-        strategy: 'none',
-        env: 'BOT_TOKEN=123:poll\n',
-      },
+      { ...labSshInputs(), ...sampleBotInputs('polling', app, appDir), 'compose-file': 'compose.yml', version, strategy: 'none', env: 'BOT_TOKEN=123:poll\n' },
       { cwd: workspace },
     );
   const handover = (version: string, extra: Record<string, string> = {}): Promise<ActionRun> =>

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lab } from '../lab/lab.js';
 import { runDistAction, type ActionRun } from '../support/action-runner.js';
-import { labSshInputs, onHost, removeAppContainers, uniqueApp } from '../support/lab-host.js';
+import { labSshInputs, onHost, removeAppContainers, sampleBotInputs, uniqueApp } from '../support/lab-host.js';
 
 /** How long the old bot takes to stop: far past command-timeout, as a bot that ignores SIGTERM. */
 const graceSeconds = 20;
@@ -28,13 +28,8 @@ describe('ssh-deploy stop-first when stopping the old release fails', () => {
   writeFileSync(join(workspace, 'compose.yml'), composeFile);
   const deployInputs = (version: string, inputs: Record<string, string> = {}): Record<string, string> => ({
         ...labSshInputs(),
-        app,
-        'app-dir': appDir,
-        image: lab.images.polling,
+        ...sampleBotInputs('polling', app, appDir),
         'compose-file': 'compose.yml',
-        registry: lab.registry.address,
-        'registry-username': lab.registry.username,
-        'registry-password': lab.registry.password,
         version,
         strategy: 'stop-first',
         service: 'bot',

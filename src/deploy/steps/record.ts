@@ -20,6 +20,11 @@ export interface DeployLogEntry {
   error?: string;
 }
 
+/** The failure line of a run that threw `error`; the error goes on to fail the step. */
+export function logDeployFailure(ctx: HostContext, entry: Omit<DeployLogEntry, 'result' | 'error'>, error: unknown): Promise<boolean> {
+  return logDeploy(ctx, { ...entry, result: 'failure', error: error instanceof Error ? error.message : String(error) });
+}
+
 /**
  * Appends the run's JSON line to deploys.log. The deploy itself is decided by then, so a line that
  * cannot be written is a warning, never silent: returns whether it was written.
