@@ -172,6 +172,8 @@ describe('getUpdates', () => {
     expect(bReply).toMatchObject({ status: 409, body: { description: conflict } });
     // A second conflict this soon is held back, as Telegram does.
     expect(bReply.at - a2Sent).toBeGreaterThanOrEqual(280);
+    // One poller taking over from another leaves no moment with nobody polling.
+    expect(standIn.gaps(token)).toEqual([{ from: expect.any(Number), to: expect.any(Number) }]);
     const id = standIn.inject(token, 'hi');
     expect(updateIds(await a2)).toEqual([id]);
     expect(standIn.refused(token).map((refusal) => refusal.description)).toEqual([conflict, conflict]);

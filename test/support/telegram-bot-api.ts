@@ -294,6 +294,7 @@ export class TelegramStandIn {
     let limit = integerArg(params, 'limit', 100, 1, 100);
     let timeout = integerArg(params, 'timeout', 0, 0, longPollMaxSeconds);
     const now = Date.now();
+    // The reference slows a poller that repeats its offset at once (a busy loop, or two pollers taking turns).
     if (offset === bot.previousPoll.offset && timeout < 3 && now < bot.previousPoll.at + 3000) timeout = 3;
     if (offset === bot.previousPoll.offset && now < bot.previousPoll.at + 500) limit = 1;
     bot.previousPoll = { offset, at: now };
@@ -303,27 +304,25 @@ export class TelegramStandIn {
     if (offset > 0 && offset <= bot.nextUpdateId) this.confirm(bot, (update) => update.update_id < offset, 'offset');
     if (bot.queue.length > 0 || timeout === 0) return this.handOut(bot, call, limit);
 
-    this.endPollWith(bot, terminatedByGetUpdates);
+    const older = this.takePoll(bot);
     bot.waiting = { call, limit, woken: false, timer: this.later(timeout * 1000, () => this.endPoll(bot)) };
     trackGap(bot);
+    if (older) this.conflict(bot, older.call, terminatedByGetUpdates);
+  }
+
+  /** Takes the waiting poll out of its slot, its timer stopped; the caller answers it and tracks the gap. */
+  private takePoll(bot: Bot): Poll | undefined {
+    const poll = bot.waiting;
+    if (poll) this.forget(poll.timer);
+    bot.waiting = undefined;
+    return poll;
   }
 
   private endPoll(bot: Bot): void {
-    const poll = bot.waiting;
+    const poll = this.takePoll(bot);
     if (!poll) return;
-    this.forget(poll.timer);
-    bot.waiting = undefined;
     trackGap(bot);
     this.handOut(bot, poll.call, poll.limit);
-  }
-
-  private endPollWith(bot: Bot, conflict: string): void {
-    const poll = bot.waiting;
-    if (!poll) return;
-    this.forget(poll.timer);
-    bot.waiting = undefined;
-    trackGap(bot);
-    this.conflict(bot, poll.call, conflict);
   }
 
   private handOut(bot: Bot, call: Call, limit: number): void {
@@ -382,7 +381,9 @@ export class TelegramStandIn {
       return fail(call, 400, 'Bad Request: invalid webhook URL specified');
     }
     if (target.protocol !== 'http:') return fail(call, 400, 'Bad Request: bad webhook: the stand-in posts to http:// URLs only');
-    this.endPollWith(bot, terminatedBySetWebhook);
+    const poll = this.takePoll(bot);
+    trackGap(bot);
+    if (poll) this.conflict(bot, poll.call, terminatedBySetWebhook);
     bot.settingWebhook = call;
     const generation = bot.webhookGeneration;
     void reach(target).then((error) => {
