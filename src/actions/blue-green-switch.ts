@@ -28,6 +28,13 @@ export const blueGreenSwitchAction: ActionMetadata = {
     { name: 'drain-timeout', default: '10s', section: 'after the switch', description: 'How long to wait for requests in flight on the old color to finish before it stops.' },
     { name: 'keep-warm', default: 'false', description: 'Keep the old color running after the switch, so a rollback is an nginx flip. Webhook mode.' },
     { name: 'rollback', default: 'false', description: 'true switches back to the previous release: a flip when its color is still warm, otherwise it starts in the idle color through the same gate.' },
+    {
+      name: 'telegram-token',
+      secret: true,
+      section: 'Telegram checks',
+      description: 'The bot\'s token, for Telegram\'s own view of the switch: webhook mode fails loudly when the webhook is gone or Telegram reports a new delivery error after the old color stopped (a shutdown hook calling deleteWebhook); polling mode fails the new release when a webhook is set (it would never poll) or the queue of pending updates does not drain.',
+    },
+    { name: 'telegram-api-root', default: 'https://api.telegram.org', description: 'The Bot API server (a local telegram-bot-api server, or a stand-in in tests).' },
     { name: 'lock-timeout', default: '10m', description: 'How long to wait for another deploy of the same app on the host to finish.' },
     { name: 'lock-stale-after', default: '2m', description: 'A lock its holder has not refreshed for this long belongs to a deploy that died and is taken over.' },
     ...sshInputSpecs,

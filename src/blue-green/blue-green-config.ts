@@ -6,6 +6,7 @@ import type { Log } from '../log/log.js';
 import { DEFAULT_LOCK_TIMING } from '../pipeline/deploy-lock.js';
 import { readSshTargets } from '../ssh/ssh-inputs.js';
 import type { ConnectOptions } from '../ssh/types.js';
+import type { BotApi } from '../telegram/webhook-info.js';
 import type { Color } from './colors.js';
 
 export const MODES = ['webhook', 'polling'] as const;
@@ -27,6 +28,8 @@ export interface BlueGreenConfig {
   drainMs: number;
   keepWarm: boolean;
   rollback: boolean;
+  /** Telegram's view of the bot, when `telegram-token` is given. */
+  telegram?: BotApi;
   lockTimeoutMs: number;
   lockStaleMs: number;
 }
@@ -69,11 +72,26 @@ export function readBlueGreenConfig(inputs: Inputs, log: Log): BlueGreenConfig {
     },
     health: { ...readHealthCheck(inputs, log), path: healthPath, versionField: inputs.optional('health-version-field') },
     drainMs: inputs.durationMs('drain-timeout'),
+    ...readTelegram(inputs, log),
     keepWarm: inputs.bool('keep-warm'),
     rollback,
     lockTimeoutMs: inputs.durationMs('lock-timeout'),
     lockStaleMs,
   };
+}
+
+function readTelegram(inputs: Inputs, log: Log): { telegram?: BotApi } {
+  const token = inputs.raw('telegram-token').trim();
+  if (!token) return {};
+  log.mask(token);
+  const root = inputs.optional('telegram-api-root');
+  try {
+    const url = new URL(root);
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error('not http');
+  } catch {
+    throw new InputError(`Input \`telegram-api-root\` must be an http(s) URL such as https://api.telegram.org, not "${root}".`);
+  }
+  return { telegram: { root, token } };
 }
 
 function port(inputs: Inputs, name: string): number {

@@ -6,6 +6,7 @@ import type { BlueGreenConfig } from './blue-green-config.js';
 import { startSharedServices, type ColorStack } from './color-stack.js';
 import type { PreviousStack } from './previous-stack.js';
 import { pollerGate } from './release-gates.js';
+import { pollerConsumes } from './telegram-checks.js';
 import { RolledBackError } from './rolled-back-error.js';
 import type { SwitchOutcome } from './webhook-switch.js';
 
@@ -52,14 +53,16 @@ export async function pollingHandover(
   // Nobody polls from the old bot's stop to the new one's start: the gap a handover costs.
   const gapMs = Date.now() - stoppedAt;
   const live = await gate(ctx, pollerGate(config, next.colored.name, colorServices[0] ?? ''), summary);
-  if (!live.healthy) {
+  const notPolling = live.healthy && config.telegram ? await pollerConsumes(ctx, config.telegram, config.health.gate.deadlineMs, config.health.gate.intervalMs) : undefined;
+  if (!live.healthy || notPolling) {
     await session.run(composeStop(next.colored, colorServices), { what: `Stopping ${next.release.version}`, allowFailure: true });
     if (previous) {
       await session.run(composeStart(previous.project, colorServices), { what: `Starting ${previous.release} again` });
       journal.clear('restore', host);
     }
     await session.run(composeRemove(next.colored, colorServices), { what: `Removing ${next.release.version}'s containers`, allowFailure: true });
-    throw new RolledBackError(`${live.failure}${previous ? ` ${previous.release} polls again; it never ran beside ${next.release.version}.` : ''}`);
+    const why = notPolling ? `${next.release.version} runs but ${notPolling}.` : live.failure;
+    throw new RolledBackError(`${why}${previous ? ` ${previous.release} polls again; it never ran beside ${next.release.version}.` : ''}`);
   }
   journal.clear('restore', host);
   log.info(`Handover gap on ${host}: ${gapMs} ms from ${previous ? `${previous.release} stopped` : 'the start'} to ${next.release.version} started`);

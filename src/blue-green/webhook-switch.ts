@@ -8,6 +8,9 @@ import type { PreviousStack } from './previous-stack.js';
 import { colorPortGate, throughNginxGate } from './release-gates.js';
 import { RolledBackError } from './rolled-back-error.js';
 import { drain } from './steps/drain.js';
+import { webhookStillServed } from './telegram-checks.js';
+import { getWebhookInfo } from '../telegram/webhook-info.js';
+import { UserError } from '../errors/user-error.js';
 import { pointNginx } from './steps/point-nginx.js';
 
 export interface SwitchOutcome {
@@ -26,6 +29,8 @@ export async function webhookSwitch(ctx: HostContext, config: BlueGreenConfig, n
   const { session, log } = ctx;
   const { colorServices } = config;
   const newPort = config.ports[next.color];
+  // Telegram's view before anything changes, to tell a new delivery error from an old one.
+  const telegramBefore = config.telegram ? await getWebhookInfo(config.telegram) : undefined;
   await startSharedServices(ctx, next);
   // A rollback to a color kept warm is a flip: it is only gated again.
   const warmAndHealthy = warm && (await gate(ctx, colorPortGate(config, newPort, next.release.version), summary)).healthy;
@@ -58,13 +63,22 @@ export async function webhookSwitch(ctx: HostContext, config: BlueGreenConfig, n
   const switchMs = Date.now() - reloaded;
   log.info(`${next.release.version} serves ${ctx.setup.app}'s traffic from the ${next.color} color`);
 
-  if (!previous) return { switchMs, oldWarm: false };
-  if (previous.color) {
+  let oldWarm = false;
+  if (previous?.color) {
     const waited = await drain(ctx, config.ports[previous.color], config.drainMs);
     log.info(`The ${previous.color} color drained in ${waited} ms`);
-    if (config.keepWarm) return { switchMs, oldWarm: true };
+    oldWarm = config.keepWarm;
   }
   // The old color, or the single project a recreate deploy ran, gives way to the colors.
-  await session.run(composeRemove(previous.project, colorServices), { what: `Stopping ${previous.release}` });
-  return { switchMs, oldWarm: false };
+  if (previous && !oldWarm) await session.run(composeRemove(previous.project, colorServices), { what: `Stopping ${previous.release}` });
+  const unplugged = config.telegram && telegramBefore ? await webhookStillServed(config.telegram, telegramBefore) : undefined;
+  if (unplugged && oldWarm && previous?.color) {
+    await pointNginx(ctx, config.nginx, config.ports[previous.color]);
+    await session.run(composeRemove(next.colored, colorServices), { what: `Stopping the ${next.color} color`, allowFailure: true });
+    throw new RolledBackError(`${unplugged}; nginx points at ${previous.release} again.`);
+  }
+  if (unplugged) {
+    throw new UserError(`${unplugged}. ${next.release.version} runs and nginx points at it: call setWebhook again and remove deleteWebhook from the bot's shutdown, or switch with keep-warm.`);
+  }
+  return { switchMs, oldWarm };
 }
