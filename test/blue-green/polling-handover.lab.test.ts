@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lab } from '../lab/lab.js';
 import { runDistAction, type ActionRun } from '../support/action-runner.js';
+import { TelegramStandIn } from '../support/telegram-bot-api.js';
 import { labSshInputs, onHost, removeAppContainers, sampleBotInputs, uniqueApp } from '../support/lab-host.js';
 
 /**
@@ -102,5 +103,24 @@ describe('blue-green-switch, polling mode, with a database in the stack', () => 
     expect(readlinkSync(`${appDir}/current`)).toBe('releases/v2');
     expect(JSON.parse(readFileSync(`${appDir}/state.json`, 'utf8'))).toMatchObject({ color: 'green', active: 'v2' });
     expect({ id: dbId(), started: dbStarted() }).toEqual(db);
+  });
+
+  it('rolls back a release that runs but never takes its updates from Telegram', async () => {
+    const standIn = new TelegramStandIn();
+    await standIn.listen([lab.host]);
+    const token = '777001:AAE-never-polls';
+    standIn.addBot(token);
+    try {
+      standIn.inject(token, 'anyone there?');
+      expect((await stage('v1')).code).toBe(0);
+      const run = await handover('v1', { 'telegram-token': token, 'telegram-api-root': standIn.apiRoot(), deadline: '3s' });
+      expect(run.code).toBe(1);
+      expect(run.outputs).toMatchObject({ 'rolled-back': 'true' });
+      expect(run.log).toMatch(/^::error::v1 runs but 1 update\(s\) waited in Telegram's queue for .* and none was consumed, so the new release does not poll\. v2 polls again; it never ran beside v1\.$/m);
+      expect(run.log).not.toContain(token);
+      expect(containers(`${app}-green`, 'bot')).toMatch(/ running v2$/);
+    } finally {
+      await standIn.close();
+    }
   });
 });
