@@ -21,7 +21,7 @@ Pin-Priority: 100
 PIN
 fi
 
-packages=(docker.io openssh-server openssh-client nginx postgresql postgresql-client
+packages=(docker.io openssh-server openssh-client nginx postgresql postgresql-client redis-server
   docker-registry apache2-utils busybox-static python3-moto python3-flask python3-flask-cors
   wrk sudo procps iproute2 curl ca-certificates)
 missing=()

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Builds the sample bot images without any public registry: a busybox-static root filesystem,
-# `docker import`ed once per tag with the tag's settings, then pushed to the lab registry.
-# Skipped when the registry already holds every tag built from the current scripts;
-# LAB_REBUILD=1 forces a rebuild.
-# Needs dockerd and the lab registry up (lab/up.sh runs this after starting them).
+# Builds the lab's images without any public registry and pushes them to the lab registry:
+# the busybox sample bots (bots.sh), PostgreSQL 15 (postgres.sh), Redis 7 (redis.sh) and the
+# grammY sample bot (grammy-bot.sh). Each is a root filesystem made on this machine and
+# `docker import`ed once per tag with the tag's settings.
+# A family is skipped when the registry already holds all its tags and .lab/images/<family>.sha256
+# matches its current sources; LAB_REBUILD=1 forces a rebuild.
+# Usage: build.sh [FAMILY...] (default: all). Needs dockerd and the lab registry up (lab/up.sh runs
+# this after starting them).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -11,18 +14,17 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 source "$here/../settings.sh"
 # shellcheck source=lab/process.sh
 source "$here/../process.sh"
+# shellcheck source=lab/images/rootfs.sh
+source "$here/rootfs.sh"
 
-tags=(v1 v2 broken)
-images=(webhook-bot polling-bot)
-stamp=$LAB/images/source.sha256
+families=(bots postgres redis grammy-bot)
 
-registry_has_tags() {
-  local image=$1 listing tag
+# registry_has REF: REF (sample/NAME:TAG) is in the lab registry.
+registry_has() {
+  local ref=$1 listing
   listing=$(curl -fsS -u "$LAB_REGISTRY_USER:$LAB_REGISTRY_PASSWORD" \
-    "http://$LAB_REGISTRY/v2/sample/$image/tags/list" 2>/dev/null) || return 1
-  for tag in "${tags[@]}"; do
-    grep -q "\"$tag\"" <<<"$listing" || return 1
-  done
+    "http://$LAB_REGISTRY/v2/${ref%:*}/tags/list" 2>/dev/null) || return 1
+  grep -q "\"${ref##*:}\"" <<<"$listing"
 }
 
 login_root() {
@@ -35,68 +37,63 @@ login_root() {
   fi
 }
 
-build_rootfs_tar() {
-  local work=$LAB/images rootfs=$LAB/images/rootfs
-  rm -rf "$rootfs"
-  mkdir -p "$rootfs"/{bin,sbin,usr/bin,usr/sbin,etc,bot,proc,sys,dev,root}
-  install -d -m 1777 "$rootfs/tmp"
-  cp /bin/busybox "$rootfs/bin/busybox"
-  # Inside the chroot the applet links point at /bin/busybox, which is where the image has it.
-  chroot "$rootfs" /bin/busybox --install -s
-  printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' >"$rootfs/etc/passwd"
-  printf 'root:x:0:\nnogroup:x:65534:\n' >"$rootfs/etc/group"
-  install -m 0755 "$here"/bot/*.sh "$rootfs/bot/"
-  # Fixed owners, order and times: the same scripts give the same layer digest on every build.
-  tar --numeric-owner --owner=0 --group=0 --mtime=@0 --sort=name -C "$rootfs" -cf "$work/rootfs.tar" .
-}
-
-# import_image IMAGE TAG: the tag decides the baked-in version and whether the bot is broken.
-import_image() {
-  local image=$1 tag=$2 ref="$LAB_REGISTRY/sample/$1:$2" broken=0 cmd
-  [ "$tag" = broken ] && broken=1
-  case "$image" in
-    webhook-bot) cmd='["/bin/sh","/bot/webhook-bot.sh"]' ;;
-    polling-bot) cmd='["/bin/sh","/bot/polling-bot.sh"]' ;;
-  esac
-  local changes=(
-    --change "CMD $cmd"
-    --change 'ENV PATH=/usr/sbin:/usr/bin:/sbin:/bin'
-    --change "ENV BOT_VERSION=$tag"
-    --change "ENV BOT_BROKEN=$broken"
-    --change "LABEL org.opencontainers.image.version=$tag"
-    --change "LABEL org.opencontainers.image.title=$image"
-  )
-  [ "$image" = webhook-bot ] && changes+=(--change 'EXPOSE 8080/tcp')
-  docker import "${changes[@]}" "$LAB/images/rootfs.tar" "$ref" >/dev/null
+# import_push TAR REF CHANGE...: imports the root filesystem TAR as REF (sample/NAME:TAG) with the
+# given `docker import --change` instructions and pushes it.
+import_push() {
+  local tar=$1 ref=$LAB_REGISTRY/$2 changes=() change
+  shift 2
+  for change in "$@"; do
+    changes+=(--change "$change")
+  done
+  docker import "${changes[@]}" "$tar" "$ref" >/dev/null
   docker push -q "$ref" >/dev/null
   say "image $ref pushed"
 }
 
-# Changing a bot script or this file must reach the registry without anyone remembering LAB_REBUILD.
-source_digest() {
-  cat "$here/build.sh" "$here"/bot/*.sh | sha256sum | cut -d' ' -f1
-}
-
-main() {
-  login_root
-  local digest
-  digest=$(source_digest)
+# build_family FAMILY: FAMILY.sh sets image_refs and image_sources and defines image_versions (the
+# host software copied in) and build_images WORKDIR; a subshell keeps families apart.
+build_family() (
+  local family=$1 stamp=$LAB/images/$1.sha256 digest ref
+  # shellcheck source=/dev/null
+  source "$here/$family.sh"
+  # Changing a family's sources, these scripts or the host packages it copies must reach the
+  # registry without anyone remembering LAB_REBUILD.
+  digest=$({ cat "$here/build.sh" "$here/rootfs.sh" "$here/$family.sh" "${image_sources[@]}"; image_versions; } |
+    sha256sum | cut -d' ' -f1)
   if [ "${LAB_REBUILD:-0}" != 1 ] && [ "$(cat "$stamp" 2>/dev/null)" = "$digest" ]; then
-    local missing=0 image
-    for image in "${images[@]}"; do
-      registry_has_tags "$image" || missing=1
+    local missing=0
+    for ref in "${image_refs[@]}"; do
+      registry_has "$ref" || missing=1
     done
     [ "$missing" = 0 ] && return 0
   fi
-  say "building the sample bot images"
-  build_rootfs_tar
-  local image tag
-  for image in "${images[@]}"; do
-    for tag in "${tags[@]}"; do
-      import_image "$image" "$tag"
-    done
-  done
+  say "building the $family images"
+  local started=$SECONDS
+  mkdir -p "$LAB/images/$family"
+  build_images "$LAB/images/$family"
+  # The pushed images are all that is needed; the work dir (a few hundred MB) goes.
+  rm -rf "$LAB/images/$family"
   echo "$digest" >"$stamp"
+  say "built the $family images in $((SECONDS - started)) s"
+)
+
+main() {
+  local requested=("$@") family pids=() failed=0 pid
+  [ "${#requested[@]}" -gt 0 ] || requested=("${families[@]}")
+  for family in "${requested[@]}"; do
+    [ -f "$here/$family.sh" ] || die "no image family '$family' (known: ${families[*]})"
+  done
+  mkdir -p "$LAB/images"
+  login_root
+  # Families share nothing but the registry: building them side by side keeps a first run short.
+  for family in "${requested[@]}"; do
+    build_family "$family" &
+    pids+=($!)
+  done
+  for pid in "${pids[@]}"; do
+    wait "$pid" || failed=1
+  done
+  [ "$failed" = 0 ] || die "building the lab images failed (see the messages above)"
 }
 
 main "$@"

@@ -57,15 +57,23 @@ export const lab = {
   containerLabel: 'dev.bot-deploy.lab',
   postgres: { port: 5433, user: 'postgres', password: 'lab-pg-secret' },
   s3: { endpoint: 'http://127.0.0.1:9000', accessKeyId: 'lab', secretAccessKey: 'lab-s3-secret' },
-  /** Sample images in the lab registry, each tagged v1 and v2 (and `broken`). */
+  /**
+   * Images in the lab registry (built by lab/images/build.sh): the busybox bots tagged v1, v2 and
+   * `broken`; the grammY bot tagged v1 and v2; PostgreSQL tagged 15 and Redis tagged 7.
+   */
   images: {
     webhook: '127.0.0.1:5000/sample/webhook-bot',
     polling: '127.0.0.1:5000/sample/polling-bot',
+    grammy: '127.0.0.1:5000/sample/grammy-bot',
+    postgres: '127.0.0.1:5000/sample/postgres',
+    redis: '127.0.0.1:5000/sample/redis',
   },
   /** Sample compose projects (compose file + example .env) for the sample bots. */
   samples: {
     webhook: join(new URL('../..', import.meta.url).pathname, 'lab/samples/webhook-bot'),
     polling: join(new URL('../..', import.meta.url).pathname, 'lab/samples/polling-bot'),
+    /** The grammY bot with its db (sample/postgres:15) and redis (sample/redis:7) services. */
+    grammy: join(new URL('../..', import.meta.url).pathname, 'lab/samples/grammy-bot'),
   },
 } as const;
 
