@@ -4,12 +4,13 @@ import { UserError } from '../errors/user-error.js';
 import { activateRelease } from '../host/release-commands.js';
 import { formatDuration } from '../inputs/duration.js';
 import type { JobSummary } from '../log/job-summary.js';
-import { afterDeploy, afterRollback } from '../pipeline/deploy-state.js';
+import { afterDeploy, afterRollback, type DeployState } from '../pipeline/deploy-state.js';
+import { runningContainersOf } from '../host/docker-commands.js';
 import type { HostContext } from '../pipeline/host-context.js';
 import { onEachHost, type PipelineEnv } from '../pipeline/host-pipeline.js';
 import type { BlueGreenConfig } from './blue-green-config.js';
 import { colorStack } from './color-stack.js';
-import { otherColor, type Color } from './colors.js';
+import { COLORS, otherColor, type Color } from './colors.js';
 import { pollingHandover } from './polling-handover.js';
 import { previousStack } from './previous-stack.js';
 import { webhookSwitch } from './webhook-switch.js';
@@ -46,6 +47,24 @@ export async function blueGreenSwitch(config: BlueGreenConfig, env: PipelineEnv,
     ...(failure ? ([['Host', failure.host], ['Result', `failed: ${failure.error instanceof Error ? failure.error.message : String(failure.error)}`]] as Array<[string, string]>) : []),
   ]);
   return { hosts: results, ...(failure ? { failure } : {}) };
+}
+
+/**
+ * After a failed switch, state.json must not claim a color still runs a release that the attempt
+ * cleared (a warm old release the idle color gave up), or a later rollback would wait for it.
+ */
+async function forgetStoppedColors(ctx: HostContext, state: DeployState): Promise<void> {
+  try {
+    const colors = { ...state.colors };
+    for (const color of COLORS) {
+      if (!colors[color]) continue;
+      const running = await ctx.session.run(runningContainersOf(`${ctx.setup.app}-${color}`), { what: `Looking at the ${color} color`, stream: false, allowFailure: true });
+      if (running.code === 0 && running.stdout.trim() === '') delete colors[color];
+    }
+    if (Object.keys(colors).length !== Object.keys(state.colors ?? {}).length) await writeState(ctx, { ...state, colors });
+  } catch (error) {
+    ctx.log.warning(`Could not update ${ctx.layout.state} on ${ctx.host} after the failed switch: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 
 /**
@@ -96,6 +115,7 @@ async function switchHost(ctx: HostContext, config: BlueGreenConfig, summary: Jo
       await logDeploy(ctx, { action, version: target, result: 'success', durationMs: result.durationMs, previous: result.previousRelease, strategy: `blue-green ${config.mode}` });
       return result;
     } catch (error) {
+      await forgetStoppedColors(ctx, before.state);
       await logDeployFailure(ctx, { action, version: target, durationMs: Date.now() - started, previous: before.current ?? '', strategy: `blue-green ${config.mode}` }, error);
       throw error;
     }

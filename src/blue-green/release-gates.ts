@@ -7,6 +7,13 @@ export function colorPortGate(config: BlueGreenConfig, port: number, version: st
   return urlGate(config, new URL(`http://127.0.0.1:${port}${config.health.path}`), version);
 }
 
+/** A color kept warm should answer at once: only as long as its passes in a row take, not the whole deadline. */
+export function warmColorGate(config: BlueGreenConfig, port: number, version: string): GateTargets {
+  const gate = colorPortGate(config, port, version);
+  const { intervalMs, attemptTimeoutMs, successThreshold, deadlineMs } = gate.gate;
+  return { ...gate, gate: { ...gate.gate, deadlineMs: Math.min(deadlineMs, attemptTimeoutMs + intervalMs * (successThreshold + 1)) } };
+}
+
 /** The same expectations through nginx, right after the reload (a few passes, not the whole deadline's worth). */
 export function throughNginxGate(config: BlueGreenConfig, url: URL, version: string): GateTargets {
   const gate = urlGate(config, url, version);

@@ -5,7 +5,7 @@ import type { HostContext } from '../pipeline/host-context.js';
 import type { BlueGreenConfig } from './blue-green-config.js';
 import { startSharedServices, type ColorStack } from './color-stack.js';
 import type { PreviousStack } from './previous-stack.js';
-import { colorPortGate, throughNginxGate } from './release-gates.js';
+import { colorPortGate, throughNginxGate, warmColorGate } from './release-gates.js';
 import { RolledBackError } from './rolled-back-error.js';
 import { drain } from './steps/drain.js';
 import { webhookStillServed } from './telegram-checks.js';
@@ -33,7 +33,7 @@ export async function webhookSwitch(ctx: HostContext, config: BlueGreenConfig, n
   const telegramBefore = config.telegram ? await getWebhookInfo(config.telegram) : undefined;
   await startSharedServices(ctx, next);
   // A rollback to a color kept warm is a flip: it is only gated again.
-  const warmAndHealthy = warm && (await gate(ctx, colorPortGate(config, newPort, next.release.version), summary)).healthy;
+  const warmAndHealthy = warm && (await gate(ctx, warmColorGate(config, newPort, next.release.version), summary)).healthy;
   if (!warmAndHealthy) {
     await log.group(`Starting ${next.release.version} in ${next.color} (${next.colored.name}, port ${newPort})`, async () => {
       // Whatever ran in this color before (a warm old release, a failed attempt) gives way.

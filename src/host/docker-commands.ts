@@ -76,6 +76,10 @@ export const listMissingImages = (references: string[]): string =>
 export const removeContainer = (name: string): string =>
   script('if docker container inspect "$1" >/dev/null 2>&1; then docker rm -f "$1" >/dev/null; fi', name);
 
+/** The IDs of a compose project's running containers (none: the project runs nothing). */
+export const runningContainersOf = (project: string): string =>
+  command('docker', 'ps', '-q', '--filter', `label=com.docker.compose.project=${project}`);
+
 /** `<app>-predeploy-<run token>`: one per run, and found again by its prefix under the lock. */
 export const oneOffName = (app: string, token: string): string => `${app}-predeploy-${token}`;
 

@@ -147,6 +147,20 @@ describe('blue-green-switch, webhook mode, through the lab nginx', () => {
     expect(back.log).not.toContain('Starting v2 in green');
     expect((await httpGet(`http://${lab.host}:${ports.site}/health`)).body).toContain('"version":"v2"');
   });
+
+  it('forgets a warm color a failed switch cleared, so the next rollback starts it cold at once', async () => {
+    const failed = await runDistAction('blue-green-switch', { ...bgInputs(), version: 'broken', deadline: '4s', 'keep-warm': 'true' });
+    expect(failed.code).toBe(1);
+    const state = JSON.parse(readFileSync(`${appDir}/state.json`, 'utf8')) as { colors: Record<string, string> };
+    expect(state.colors).toEqual({ green: 'v2' });
+    const started = Date.now();
+    // v1 left the rollback history when the last rollback went from it: name it.
+    const back = await runDistAction('blue-green-switch', { ...bgInputs(), rollback: 'true', version: 'v1' });
+    expect(`${back.code}\n${back.log}`).toMatch(/^0\n/);
+    expect(back.outputs).toMatchObject({ 'active-color': 'blue', release: 'v1' });
+    expect(back.log).toContain('Starting v1 in blue');
+    expect(Date.now() - started).toBeLessThan(20_000);
+  });
 });
 
 describe('blue-green-switch after ssh-deploy recreate, and re-run', () => {
