@@ -3,15 +3,22 @@ import { UserError } from '../errors/user-error.js';
 import { compose, composeServiceNames, type ComposeProject } from '../host/compose-commands.js';
 import type { HostContext } from '../pipeline/host-context.js';
 import { hostRelease, type HostRelease } from '../deploy/host-release.js';
+import type { ColorSlot } from '../deploy/release-files.js';
 import { slotOf, type Color } from './colors.js';
 
-/** The override that lets a color's services join the shared project's network, where `db` and `redis` answer by name. */
-export const COLOR_FILE = 'bot-deploy.color.yml';
+/** The override of a color (`bot-deploy.blue.yml`, `bot-deploy.green.yml`) in the release folder. */
+export const colorFile = (color: Color): string => `bot-deploy.${color}.yml`;
 
-export function colorOverride(app: string, colorServices: string[]): string {
+/**
+ * A color's services get COLOR and HOST_PORT in their environment (whatever their env_file says)
+ * and, when the stack has shared services, join the shared project's network, where `db` and
+ * `redis` answer by name.
+ */
+export function colorOverride(app: string, colorServices: string[], slot: ColorSlot, shared: boolean): string {
+  const environment = { COLOR: slot.color, HOST_PORT: String(slot.port) };
   return stringifyYaml({
-    services: Object.fromEntries(colorServices.map((service) => [service, { networks: ['default', 'bot_deploy_shared'] }])),
-    networks: { bot_deploy_shared: { name: `${app}_default`, external: true } },
+    services: Object.fromEntries(colorServices.map((service) => [service, { environment, ...(shared ? { networks: ['default', 'bot_deploy_shared'] } : {}) }])),
+    ...(shared ? { networks: { bot_deploy_shared: { name: `${app}_default`, external: true } } } : {}),
   });
 }
 
@@ -39,13 +46,14 @@ export async function colorStack(ctx: HostContext, version: string, color: Color
     throw new UserError(`The compose files of ${version} declare no service ${missing.join(', ')} (they declare ${services.join(', ')}).`);
   }
   const sharedServices = services.filter((service) => !colorServices.includes(service));
-  const colored = (await hostRelease(ctx, version, slotOf(color, ports))).project;
-  const withNetwork = sharedServices.length > 0;
-  if (withNetwork) await ctx.session.writeFile(`${release.project.directory}/${COLOR_FILE}`, colorOverride(ctx.setup.app, colorServices), 0o644);
+  const slot = slotOf(color, ports);
+  const colored = (await hostRelease(ctx, version, slot)).project;
+  const override = `${colored.directory}/${colorFile(color)}`;
+  await ctx.session.writeFile(override, colorOverride(ctx.setup.app, colorServices, slot, sharedServices.length > 0), 0o644);
   return {
     color,
     release,
-    colored: withNetwork ? { ...colored, files: [...colored.files, `${colored.directory}/${COLOR_FILE}`] } : colored,
+    colored: { ...colored, files: [...colored.files, override] },
     shared: release.project,
     sharedServices,
   };

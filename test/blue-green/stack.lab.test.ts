@@ -78,6 +78,9 @@ describe('blue-green-switch with a grammY bot, PostgreSQL and Redis', () => {
     for (let i = 0; i < 100 && psql('SELECT 1').trim() !== '1'; i++) await new Promise((resolve) => setTimeout(resolve, 200));
     psql('CREATE TABLE IF NOT EXISTS chats (id bigint primary key); INSERT INTO chats VALUES (42)');
     expect(resolvesInBot(`${app}-blue`, 'db')).toBe('yes');
+    // COLOR and HOST_PORT reach the bot although its env_file (.env) is shared by both colors.
+    const env = onHost(`docker inspect --format '{{json .Config.Env}}' $(docker ps -q --filter label=com.docker.compose.project=${app}-blue --filter label=com.docker.compose.service=bot)`);
+    expect(JSON.parse(env)).toEqual(expect.arrayContaining(['COLOR=blue', `HOST_PORT=${ports.blue}`]));
     expect(resolvesInBot(`${app}-blue`, 'redis')).toBe('yes');
 
     expect((await stage('v2')).code).toBe(0);
