@@ -25,6 +25,16 @@ describe('the prune step', () => {
     expect(log.text).toContain('Keeping ghcr.io/acme/bot:v1: still used by a container or another release on web1.');
   });
 
+  it('keeps the release a blue-green color still runs (a warm color), whatever keep-releases says', async () => {
+    const session = new ScriptedSession()
+      .on('#releases', {
+        stdout: ['#state', '{"active":"v3","previous":"v2","history":["v1","v2","v3"],"color":"green","colors":{"green":"v3","blue":"v1"}}', '#current', 'releases/v3', '#releases', release('v0', 1), release('v1', 2), release('v2', 3), release('v3', 4)].join('\n'),
+      })
+      .on(holdersListing, { stdout: '' });
+    const { ctx } = scriptedContext(session);
+    expect((await prune(ctx, 1, ['v3'])).releases).toEqual(['v0']);
+  });
+
   it('removes no image when docker cannot say what uses them', async () => {
     const session = host().on(holdersListing, { code: 1, stderr: 'Cannot connect to the Docker daemon' });
     const { ctx, log } = scriptedContext(session);

@@ -20,7 +20,9 @@ export async function prune(ctx: HostContext, keep: number, protect: Array<strin
     const { log, session, layout, host } = ctx;
     try {
       const app = await ctx.hostApp();
-      const plan = planPrune(app, keep, [app.state.active, app.state.previous, app.current, ...protect], app.state.history ?? []);
+      // What a blue-green color runs (a warm old color is a rollback that is only a flip) stays too.
+      const colors = Object.values(app.state.colors ?? {});
+      const plan = planPrune(app, keep, [app.state.active, app.state.previous, app.current, ...colors, ...protect], app.state.history ?? []);
       if (plan.releases.length === 0) return { releases: [], images: [] };
       return await log.group(`Pruning ${plan.releases.length} old release(s)`, async () => {
         await session.run(removePaths(plan.releases.map((version) => layout.releaseDir(version))), { what: 'Removing old releases' });
