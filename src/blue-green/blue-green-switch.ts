@@ -89,20 +89,25 @@ async function switchHost(ctx: HostContext, config: BlueGreenConfig, summary: Jo
       const previous = again ? undefined : serving;
       const color = again ?? (previous?.color ? otherColor(previous.color) : 'blue');
       const next = await colorStack(ctx, target, color, config.ports, config.colorServices);
-      const outcome =
-        config.mode === 'webhook'
-          ? await webhookSwitch(ctx, config, next, previous, summary, again !== undefined || before.state.colors?.[color] === target)
-          : await pollingHandover(ctx, config, next, previous, summary, again !== undefined);
-
       const available = before.releases.map((r) => r.version);
       const history = config.rollback
         ? afterRollback(before.state, before.current, target, available, ctx.run.runUrl, new Date())
         : afterDeploy(before.state, target, available, new Date());
-      // What each color runs now: the old color only while it is kept warm.
       const colors = { ...before.state.colors, [color]: target };
-      if (previous?.color && !outcome.oldWarm) delete colors[previous.color];
-      await writeState(ctx, { ...history, color, colors });
-      await ctx.session.run(activateRelease(ctx.layout, target), { what: 'Moving current', stream: false });
+      // Called the moment traffic (or polling) moved: a run that dies after it leaves state.json true.
+      const commit = async (): Promise<void> => {
+        await writeState(ctx, { ...history, color, colors });
+        await ctx.session.run(activateRelease(ctx.layout, target), { what: 'Moving current', stream: false });
+      };
+      const outcome =
+        config.mode === 'webhook'
+          ? await webhookSwitch(ctx, config, next, previous, summary, commit, again !== undefined || before.state.colors?.[color] === target)
+          : await pollingHandover(ctx, config, next, previous, summary, commit, again !== undefined);
+      // The old color stays in the record only while it is kept warm.
+      if (previous?.color && !outcome.oldWarm) {
+        delete colors[previous.color];
+        await writeState(ctx, { ...history, color, colors });
+      }
       const result: BlueGreenHostResult = {
         host: ctx.host,
         release: target,

@@ -59,10 +59,15 @@ export async function colorStack(ctx: HostContext, version: string, color: Color
   };
 }
 
-/** Starts what the colors share (database, Redis) in project `<app>`; compose leaves what is unchanged alone. */
+/**
+ * Starts what the colors share (database, Redis) in project `<app>` when it does not run, and never
+ * recreates it: a switch moves the bot, not the database (a relative bind mount or a variable that
+ * differs between releases would otherwise look like a change). Changes to shared services go out
+ * with ssh-deploy.
+ */
 export async function startSharedServices(ctx: HostContext, stack: ColorStack): Promise<void> {
   if (stack.sharedServices.length === 0) return;
   await ctx.log.group(`Starting the shared services (${stack.sharedServices.join(', ')}) in project ${stack.shared.name}`, () =>
-    ctx.session.run(compose(stack.shared, 'up', '-d', ...stack.sharedServices), { what: 'Starting the shared services' }),
+    ctx.session.run(compose(stack.shared, 'up', '-d', '--no-recreate', ...stack.sharedServices), { what: 'Starting the shared services' }),
   );
 }

@@ -8,6 +8,7 @@ import type { PreviousStack } from './previous-stack.js';
 import { pollerGate } from './release-gates.js';
 import { pollerConsumes } from './telegram-checks.js';
 import { RolledBackError } from './rolled-back-error.js';
+import { UserError } from '../errors/user-error.js';
 import type { SwitchOutcome } from './webhook-switch.js';
 
 /**
@@ -22,6 +23,7 @@ export async function pollingHandover(
   next: ColorStack,
   previous: PreviousStack | undefined,
   summary: JobSummary,
+  commit: () => Promise<void>,
   alreadyActive = false,
 ): Promise<SwitchOutcome> {
   const { session, log, host } = ctx;
@@ -30,7 +32,10 @@ export async function pollingHandover(
   if (alreadyActive) {
     // A re-run: the release already polls in this color; restarting it would only cost a gap.
     const live = await gate(ctx, pollerGate(config, next.colored.name, colorServices[0] ?? ''), summary);
-    if (live.healthy) return { switchMs: 0, oldWarm: false };
+    if (live.healthy) {
+      await commit();
+      return { switchMs: 0, oldWarm: false };
+    }
     log.warning(`${next.release.version} is active in ${next.color} on ${host} but not alive (${live.failure}); starting it again.`);
   }
   await startSharedServices(ctx, next);
@@ -43,7 +48,7 @@ export async function pollingHandover(
   let stoppedAt = Date.now();
   if (previous) {
     // A run killed from here on leaves the post step the old bot to start again.
-    journal.record({ kind: 'restore', host, release: previous.release, project: previous.project, kill: colorServices });
+    journal.record({ kind: 'restore', host, release: previous.release, project: previous.project, services: colorServices, retire: { project: next.colored, services: colorServices } });
     await log.group(`Stopping ${previous.release} (${colorServices.join(', ')})`, () =>
       session.run(composeStop(previous.project, colorServices), { what: `Stopping ${previous.release}` }),
     );
@@ -55,18 +60,20 @@ export async function pollingHandover(
   const live = await gate(ctx, pollerGate(config, next.colored.name, colorServices[0] ?? ''), summary);
   const notPolling = live.healthy && config.telegram ? await pollerConsumes(ctx, config.telegram, config.health.gate.deadlineMs, config.health.gate.intervalMs) : undefined;
   if (!live.healthy || notPolling) {
-    await session.run(composeStop(next.colored, colorServices), { what: `Stopping ${next.release.version}`, allowFailure: true });
+    // Gone for sure before the old bot starts: if it will not go, nothing starts (never two pollers).
+    await session.run(composeRemove(next.colored, colorServices), { what: `Removing ${next.release.version}` });
     if (previous) {
       await session.run(composeStart(previous.project, colorServices), { what: `Starting ${previous.release} again` });
       journal.clear('restore', host);
     }
-    await session.run(composeRemove(next.colored, colorServices), { what: `Removing ${next.release.version}'s containers`, allowFailure: true });
     const why = notPolling ? `${next.release.version} runs but ${notPolling}.` : live.failure;
-    throw new RolledBackError(`${why}${previous ? ` ${previous.release} polls again; it never ran beside ${next.release.version}.` : ''}`);
+    if (!previous) throw new UserError(why ?? `${next.release.version} is not alive.`);
+    throw new RolledBackError(`${why} ${previous.release} polls again; it never ran beside ${next.release.version}.`);
   }
+  await commit();
   journal.clear('restore', host);
   log.info(`Handover gap on ${host}: ${gapMs} ms from ${previous ? `${previous.release} stopped` : 'the start'} to ${next.release.version} started`);
-  // Stopped, not removed, with keep-warm: a rollback starts it again without creating anything.
-  if (previous && !config.keepWarm) await session.run(composeRemove(previous.project, colorServices), { what: `Removing ${previous.release}'s containers` });
+  // Removed, never kept: a stopped poller with a restart policy would come back with the Docker daemon.
+  if (previous) await session.run(composeRemove(previous.project, colorServices), { what: `Removing ${previous.release}'s containers` });
   return { switchMs: gapMs, oldWarm: false };
 }

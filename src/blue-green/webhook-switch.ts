@@ -25,7 +25,15 @@ export interface SwitchOutcome {
  * only then nginx points at it. The old color drains and stops (or stays warm). Until the reload,
  * a failure touches nothing that serves; after it, nginx is pointed back.
  */
-export async function webhookSwitch(ctx: HostContext, config: BlueGreenConfig, next: ColorStack, previous: PreviousStack | undefined, summary: JobSummary, warm = false): Promise<SwitchOutcome> {
+export async function webhookSwitch(
+  ctx: HostContext,
+  config: BlueGreenConfig,
+  next: ColorStack,
+  previous: PreviousStack | undefined,
+  summary: JobSummary,
+  commit: () => Promise<void>,
+  warm = false,
+): Promise<SwitchOutcome> {
   const { session, log } = ctx;
   const { colorServices } = config;
   const newPort = config.ports[next.color];
@@ -52,14 +60,18 @@ export async function webhookSwitch(ctx: HostContext, config: BlueGreenConfig, n
   if (config.nginx.checkUrl) {
     const through = await gate(ctx, throughNginxGate(config, config.nginx.checkUrl, next.release.version), summary);
     if (!through.healthy) {
-      const oldPort = previous?.color ? config.ports[previous.color] : undefined;
-      if (oldPort !== undefined) await pointNginx(ctx, config.nginx, oldPort);
+      const why = `${next.release.version} passed on port ${newPort} but not through nginx at ${config.nginx.checkUrl.href} (${through.failure})`;
+      if (!previous?.color) {
+        // Nothing to go back to: the new color stays where nginx points, and the record says so.
+        await commit();
+        throw new UserError(`${why}; nginx points at it, as there is no old color to go back to: check the site's proxy_pass to upstream ${ctx.setup.app}.`);
+      }
+      await pointNginx(ctx, config.nginx, config.ports[previous.color]);
       await session.run(composeRemove(next.colored, colorServices), { what: `Stopping the ${next.color} color`, allowFailure: true });
-      throw new RolledBackError(
-        `${next.release.version} passed on port ${newPort} but not through nginx at ${config.nginx.checkUrl.href} (${through.failure}); ${oldPort !== undefined ? `nginx points at ${previous?.release} again` : `check the site's proxy_pass to upstream ${ctx.setup.app}`}.`,
-      );
+      throw new RolledBackError(`${why}; nginx points at ${previous.release} again.`);
     }
   }
+  await commit();
   const switchMs = Date.now() - reloaded;
   log.info(`${next.release.version} serves ${ctx.setup.app}'s traffic from the ${next.color} color`);
 

@@ -6,8 +6,19 @@ import type { ComposeProject } from '../host/compose-commands.js';
  */
 export type CleanupEntry =
   | { kind: 'one-off'; host: string; container: string }
-  /** A switch under way: if the run dies in it, `release` is started again (its `kill` services first, in case a stop is still under way). */
-  | { kind: 'restore'; host: string; release: string; project: ComposeProject; kill: string[] | 'all' }
+  /**
+   * A switch under way: if the run dies in it, `retire` (the new release's services, which must not
+   * run beside the old one) goes, then `release` starts again: `services` are killed first, in case
+   * a stop is still under way, then brought up ('all': the whole project).
+   */
+  | {
+      kind: 'restore';
+      host: string;
+      release: string;
+      project: ComposeProject;
+      services: string[] | 'all';
+      retire?: { project: ComposeProject; services: string[] };
+    }
   | { kind: 'docker-auth'; host: string; dir: string }
   | { kind: 'lock'; host: string; lockFile: string; token: string };
 

@@ -1,4 +1,4 @@
-import { composeKill, composeUp } from '../host/compose-commands.js';
+import { composeKill, composeRemove, composeUp, composeUpServices } from '../host/compose-commands.js';
 import { removeDockerConfig, removeContainer } from '../host/docker-commands.js';
 import { releaseLock } from '../host/lock-commands.js';
 import type { Log } from '../log/log.js';
@@ -10,8 +10,12 @@ function undoCommand(entry: CleanupEntry): { line: string; what: string } {
     case 'one-off':
       return { line: removeContainer(entry.container), what: `Stopping the one-off container ${entry.container}` };
     case 'restore': {
-      const kill = entry.kill === 'all' || entry.kill.length > 0 ? `${composeKill(entry.project, entry.kill)} >/dev/null 2>&1; ` : '';
-      return { line: `${kill}${composeUp(entry.project)}`, what: `Starting ${entry.release} again (this run died while switching)` };
+      const { project, services, retire } = entry;
+      // The new release must be gone before the old one starts: `&&`, so a failure starts nothing.
+      const gone = retire ? `${composeRemove(retire.project, retire.services)} && ` : '';
+      const kill = services === 'all' || services.length > 0 ? `${composeKill(project, services)} >/dev/null 2>&1; ` : '';
+      const up = services === 'all' ? composeUp(project) : composeUpServices(project, services);
+      return { line: `${gone}{ ${kill}${up}; }`, what: `Starting ${entry.release} again (this run died while switching)` };
     }
     case 'docker-auth':
       return { line: removeDockerConfig(entry.dir), what: `Removing the registry login in ${entry.dir}` };

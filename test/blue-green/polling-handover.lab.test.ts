@@ -44,7 +44,7 @@ describe('blue-green-switch, polling mode, with a database in the stack', () => 
       { ...labSshInputs(), ...sampleBotInputs('polling', app, appDir), 'compose-file': 'compose.yml', version, strategy: 'none', env: 'BOT_TOKEN=123:poll\n' },
       { cwd: workspace },
     );
-  const handover = (version: string, extra: Record<string, string> = {}): Promise<ActionRun> =>
+  const handover = (version: string, extra: Record<string, string> = {}, options: Parameters<typeof runDistAction>[2] = {}): Promise<ActionRun> =>
     runDistAction('blue-green-switch', {
       ...labSshInputs(),
       app,
@@ -56,7 +56,7 @@ describe('blue-green-switch, polling mode, with a database in the stack', () => 
       'success-threshold': '3',
       deadline: '20s',
       ...extra,
-    });
+    }, options);
 
   afterAll(() => [app, `${app}-blue`, `${app}-green`].forEach(removeAppContainers));
 
@@ -122,5 +122,19 @@ describe('blue-green-switch, polling mode, with a database in the stack', () => 
     } finally {
       await standIn.close();
     }
+  });
+
+  it('a run killed while the new bot is being gated: the post step removes it, then starts the old one alone', async () => {
+    const db = { id: dbId(), started: dbStarted() };
+    const main = await handover('v1', {}, { killAt: { line: /^::group::Health gate/, signal: 'SIGKILL', afterMs: 200 } });
+    expect(main.code).not.toBe(0);
+    const post = await handover('v1', {}, { postOf: main });
+    expect(post.code).toBe(0);
+    expect(post.log).toMatch(/Starting v2 again \(this run died while switching\) on 127\.0\.0\.1: done\./);
+    expect(containers(`${app}-blue`, 'bot')).toBe('');
+    expect(containers(`${app}-green`, 'bot')).toMatch(/ running v2$/);
+    // The old color came back alone: no database of its own, the shared one untouched.
+    expect(containers(`${app}-green`, 'db')).toBe('');
+    expect({ id: dbId(), started: dbStarted() }).toEqual(db);
   });
 });

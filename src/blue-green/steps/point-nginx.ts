@@ -21,16 +21,20 @@ export async function pointNginx(ctx: HostContext, nginx: NginxCommands, port: n
     await ctx.assertLockHeld();
     const before = (await session.run(readFileIfAny(nginx.upstreamFile), { what: `Reading ${nginx.upstreamFile}`, stream: false })).stdout;
     await session.writeFile(nginx.upstreamFile, upstreamConf(ctx.setup.app, port), 0o644);
+    // What the next reload by anyone (certbot, an admin) would pick up must stay what serves now.
+    const putBack = (): Promise<unknown> =>
+      before ? session.writeFile(nginx.upstreamFile, before, 0o644) : session.run(removeFile(nginx.upstreamFile), { what: `Removing ${nginx.upstreamFile}`, stream: false });
     const test = await session.run(userCommand(nginx.testCommand), { what: 'The nginx test command', stream: false, allowFailure: true });
     if (test.code !== 0) {
-      await (before ? session.writeFile(nginx.upstreamFile, before, 0o644) : session.run(removeFile(nginx.upstreamFile), { what: `Removing ${nginx.upstreamFile}`, stream: false }));
+      await putBack();
       const said = oneLine((test.stderr || test.stdout).trim()) || `exit code ${test.code}`;
       throw new UserError(`nginx rejected the configuration with the new upstream on ${host} (${said}); the previous ${nginx.upstreamFile} is back, nothing was reloaded and the old color still serves.`);
     }
     try {
       await session.run(userCommand(nginx.reloadCommand), { what: 'The nginx reload command', stream: false });
     } catch (error) {
-      throw error instanceof CommandError ? new UserError(`${error.message} The upstream file already names port ${port}: fix the reload command and re-run.`) : error;
+      await putBack();
+      throw error instanceof CommandError ? new UserError(`${error.message} The previous ${nginx.upstreamFile} is back; fix the reload command and re-run.`) : error;
     }
     log.info(`nginx on ${host} sends ${ctx.setup.app}'s traffic to 127.0.0.1:${port}`);
   });

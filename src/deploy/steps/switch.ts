@@ -21,7 +21,7 @@ export async function switchTo(ctx: HostContext, strategy: SwitchStrategy, next:
     const { journal } = ctx.env;
     await log.group(`Starting ${next.version} (${label})`, async () => {
       // A run killed in the middle (a cancelled job) leaves the post step the restore it did not get to.
-      if (previous) journal.record({ kind: 'restore', host, release: previous.version, project: previous.project, kill: strategy.stops(next) });
+      if (previous) journal.record({ kind: 'restore', host, release: previous.version, project: previous.project, services: strategy.stops(next) });
       try {
         await strategy.activate(ctx, next, previous);
         await session.run(activateRelease(ctx.layout, next.version), { what: 'Moving current', stream: false });

@@ -34,4 +34,12 @@ describe('pointNginx', () => {
     expect(session.count(removeFile(nginx.upstreamFile))).toBe(1);
     expect(session.count(userCommand(nginx.reloadCommand))).toBe(0);
   });
+
+  it('puts the previous file back when the reload fails, so a later reload by anyone keeps serving the old color', async () => {
+    const session = new ScriptedSession()
+      .on(readFileIfAny(nginx.upstreamFile), { stdout: previous })
+      .on(userCommand(nginx.reloadCommand), { code: 1, stderr: 'sudo: a password is required\n' });
+    await expect(pointNginx(scriptedContext(session).ctx, nginx, 8082)).rejects.toThrow(/The previous \/etc\/nginx\/bot-deploy\/bot\.conf is back; fix the reload command and re-run\.$/);
+    expect(session.files.map((f) => f.content)).toEqual([expect.stringContaining('8082'), previous]);
+  });
 });
