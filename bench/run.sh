@@ -9,3 +9,5 @@ node node_modules/typescript/bin/tsc -p tsconfig.build.json
 node bench/cold-start.mjs
 node bench/deploy-ssh-cost.mjs
 node bench/health-gate-latency.mjs
+node bench/blue-green-webhook.mjs
+node bench/blue-green-polling.mjs
