@@ -10,3 +10,4 @@ node bench/cold-start.mjs
 node bench/deploy-ssh-cost.mjs
 node bench/health-gate-latency.mjs
 node bench/blue-green-webhook.mjs
+node bench/blue-green-polling.mjs
