@@ -1,4 +1,4 @@
-import { composeCreate, composeRemove, composeStart, composeStop } from '../host/compose-commands.js';
+import { composeContainerIds, composeCreate, composeRemove, composeStart, stopThenStart } from '../host/compose-commands.js';
 import { gate } from '../health/gate-step.js';
 import type { JobSummary } from '../log/job-summary.js';
 import type { HostContext } from '../pipeline/host-context.js';
@@ -39,26 +39,26 @@ export async function pollingHandover(
     log.warning(`${next.release.version} is active in ${next.color} on ${host} but not alive (${live.failure}); starting it again.`);
   }
   await startSharedServices(ctx, next);
-  await log.group(`Preparing ${next.release.version} in ${next.color} (created, not started)`, async () => {
+  const created = await log.group(`Preparing ${next.release.version} in ${next.color} (created, not started)`, async () => {
     await session.run(composeRemove(next.colored, colorServices), { what: `Clearing the ${next.color} color` });
     await session.run(composeCreate(next.colored, colorServices), { what: `Creating ${next.release.version}'s containers` });
+    const ids = await session.run(composeContainerIds(next.colored, colorServices), { what: `Listing ${next.release.version}'s containers`, stream: false });
+    return ids.stdout.split('\n').map((line) => line.trim()).filter(Boolean);
   });
 
   await ctx.assertLockHeld();
-  let stoppedAt = Date.now();
-  if (previous) {
-    // A run killed from here on leaves the post step the old bot to start again.
-    journal.record({ kind: 'restore', host, release: previous.release, project: previous.project, services: colorServices, retire: { project: next.colored, services: colorServices } });
-    await log.group(`Stopping ${previous.release} (${colorServices.join(', ')})`, () =>
-      session.run(composeStop(previous.project, colorServices), { what: `Stopping ${previous.release}` }),
-    );
-    stoppedAt = Date.now();
-  }
-  await session.run(composeStart(next.colored, colorServices), { what: `Starting ${next.release.version}` });
-  // Nobody polls from the old bot's stop to the new one's start: the gap a handover costs.
-  const gapMs = Date.now() - stoppedAt;
+  // A run killed from here on leaves the post step the old bot to start again.
+  if (previous) journal.record({ kind: 'restore', host, release: previous.release, project: previous.project, services: colorServices, retire: { project: next.colored, services: colorServices } });
+  const handover = await log.group(`Stopping ${previous?.release ?? 'nothing'} (${colorServices.join(', ')}), then starting ${next.release.version}`, () =>
+    session.run(stopThenStart(previous?.project, colorServices, created), { what: `The handover from ${previous?.release ?? 'nothing'} to ${next.release.version}` }),
+  );
+  // Nobody polls from the old bot's stop to the new one's start: the gap a handover costs, as the host timed it.
+  const [, stopped = '0', started = '0'] = /handover (\d+) (\d+)/.exec(handover.stdout) ?? [];
+  const gapMs = Math.round((Number(started) - Number(stopped)) / 1e6);
   const live = await gate(ctx, pollerGate(config, next.colored.name, colorServices[0] ?? ''), summary);
-  const notPolling = live.healthy && config.telegram ? await pollerConsumes(ctx, config.telegram, config.health.gate.deadlineMs, config.health.gate.intervalMs) : undefined;
+  // A live poller takes a waiting update at once: ten seconds without any is a verdict, whatever the deadline.
+  const consumeWithinMs = Math.min(config.health.gate.deadlineMs, 10_000);
+  const notPolling = live.healthy && config.telegram ? await pollerConsumes(ctx, config.telegram, consumeWithinMs, config.health.gate.intervalMs) : undefined;
   if (!live.healthy || notPolling) {
     // Gone for sure before the old bot starts: if it will not go, nothing starts (never two pollers).
     await session.run(composeRemove(next.colored, colorServices), { what: `Removing ${next.release.version}` });

@@ -79,3 +79,16 @@ export const composeRemove = (project: ComposeProject, services: string[]): stri
 
 /** The names of the services the project's files declare. */
 export const composeServiceNames = (project: ComposeProject): string => compose(project, 'config', '--services');
+
+/** The IDs of `services`' containers, started or not (the ones `composeCreate` made). */
+export const composeContainerIds = (project: ComposeProject, services: string[]): string => compose(project, 'ps', '-a', '-q', ...services);
+
+/**
+ * The handover of a polling bot in one round trip: the old services stop, and only once they have
+ * (`&&`), the containers created beforehand start with plain `docker start` (no second compose
+ * run), printing the stop's and the start's end in nanoseconds: `handover <stopped> <started>`.
+ */
+export function stopThenStart(previous: ComposeProject | undefined, services: string[], containerIds: string[]): string {
+  const start = `${command('docker', 'start', ...containerIds)} >/dev/null && echo "handover $stopped $(date +%s%N)"`;
+  return previous ? `${composeStop(previous, services)} && stopped=$(date +%s%N) && ${start}` : `stopped=$(date +%s%N) && ${start}`;
+}

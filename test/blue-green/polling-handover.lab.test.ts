@@ -72,17 +72,23 @@ describe('blue-green-switch, polling mode, with a database in the stack', () => 
 
   it('hands over to v2: the old bot is stopped before the new one starts, the database is untouched', async () => {
     const db = { id: dbId(), started: dbStarted() };
+    const oldBot = onHost(`docker ps -q --filter label=com.docker.compose.project=${app}-blue --filter label=com.docker.compose.service=bot`).trim();
     expect((await stage('v2')).code).toBe(0);
     const run = await handover('v2');
     expect(`${run.code}\n${run.log}`).toMatch(/^0\n/);
     expect(run.outputs).toMatchObject({ 'active-color': 'green', 'previous-color': 'blue', release: 'v2', 'rolled-back': 'false' });
     expect(Number(run.outputs['switch-ms'])).toBeGreaterThan(0);
-    // Never two pollers: v1's stop was complete before v2's start.
-    const events = run.log.split('\n');
-    const stopDone = events.findIndex((line) => /Container .*-blue-bot-1 +Stopped/.test(line));
-    const started = events.findIndex((line) => /Container .*-green-bot-1 +Start(ing|ed)/.test(line));
-    expect(stopDone).toBeGreaterThan(-1);
-    expect(started).toBeGreaterThan(stopDone);
+    // Never two pollers: v1 had exited before v2 started, by Docker's own clock.
+    expect(run.log).toMatch(/Handover gap on 127\.0\.0\.1: \d+ ms from v1 stopped to v2 started/);
+    const events = onHost(`docker events --since ${Math.floor(Date.now() / 1000) - 60} --until ${Math.floor(Date.now() / 1000)} --filter type=container --filter event=die --filter event=start --format '{{.TimeNano}} {{.Action}} {{.Actor.Attributes.name}}'`)
+      .trim()
+      .split('\n')
+      .filter((line) => line.includes(`${app}-`) && line.includes('-bot-'));
+    const died = events.find((line) => line.includes(' die ') && line.includes(`${app}-blue-bot`));
+    const born = events.find((line) => line.includes(' start ') && line.includes(`${app}-green-bot`));
+    expect(died && born).toBeTruthy();
+    expect(BigInt(born?.split(' ')[0] ?? '0')).toBeGreaterThan(BigInt(died?.split(' ')[0] ?? '0'));
+    expect(oldBot).not.toBe('');
     expect(containers(`${app}-green`, 'bot')).toMatch(/ running v2$/);
     expect(containers(`${app}-blue`, 'bot')).toBe('');
     expect({ id: dbId(), started: dbStarted() }).toEqual(db);
