@@ -11,13 +11,14 @@ export const colorFile = (color: Color): string => `bot-deploy.${color}.yml`;
 
 /**
  * A color's services get COLOR and HOST_PORT in their environment (whatever their env_file says)
- * and, when the stack has shared services, join the shared project's network, where `db` and
+ * and, when the stack has shared services, run on the shared project's network, where `db` and
  * `redis` answer by name.
  */
 export function colorOverride(app: string, colorServices: string[], slot: ColorSlot, shared: boolean): string {
   const environment = { COLOR: slot.color, HOST_PORT: String(slot.port) };
   return stringifyYaml({
-    services: Object.fromEntries(colorServices.map((service) => [service, { environment, ...(shared ? { networks: ['default', 'bot_deploy_shared'] } : {}) }])),
+    // Only the shared network: every color service meets the others there, and one network to join keeps a start quick.
+    services: Object.fromEntries(colorServices.map((service) => [service, { environment, ...(shared ? { networks: ['bot_deploy_shared'] } : {}) }])),
     ...(shared ? { networks: { bot_deploy_shared: { name: `${app}_default`, external: true } } } : {}),
   });
 }
