@@ -10,7 +10,7 @@ import { printTable } from './table.mjs';
 const root = new URL('..', import.meta.url).pathname;
 const lab = join(root, '.lab');
 const nginxConf = join(lab, 'nginx/nginx.conf');
-const seconds = Number(process.env.BENCH_SECONDS ?? 20);
+const seconds = Number(process.env.BENCH_SECONDS ?? 30);
 const changeAfterMs = 3000;
 const knownHosts = `[127.0.0.1]:2222 ${readFileSync(join(lab, 'sshd/ssh_host_ed25519_key.pub'), 'utf8').split(' ').slice(0, 2).join(' ')}`;
 const ssh = { HOST: '127.0.0.1', PORT: '2222', USER: 'deploy', 'PRIVATE-KEY': readFileSync(join(lab, 'keys/id_ed25519'), 'utf8'), 'KNOWN-HOSTS': knownHosts };
