@@ -99,10 +99,11 @@ async function switchHost(ctx: HostContext, config: BlueGreenConfig, summary: Jo
         await writeState(ctx, { ...history, color, colors });
         await ctx.session.run(activateRelease(ctx.layout, target), { what: 'Moving current', stream: false });
       };
+      const plan = { config, next, previous, summary, commit };
       const outcome =
         config.mode === 'webhook'
-          ? await webhookSwitch(ctx, config, next, previous, summary, commit, again !== undefined || before.state.colors?.[color] === target)
-          : await pollingHandover(ctx, config, next, previous, summary, commit, again !== undefined);
+          ? await webhookSwitch(ctx, plan, again !== undefined || before.state.colors?.[color] === target)
+          : await pollingHandover(ctx, plan, again !== undefined);
       // The old color stays in the record only while it is kept warm.
       if (previous?.color && !outcome.oldWarm) {
         delete colors[previous.color];

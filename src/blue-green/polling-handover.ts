@@ -1,15 +1,12 @@
 import { composeContainerIds, composeCreate, composeRemove, composeStart, stopThenStart } from '../host/compose-commands.js';
 import { gate } from '../health/gate-step.js';
-import type { JobSummary } from '../log/job-summary.js';
 import type { HostContext } from '../pipeline/host-context.js';
-import type { BlueGreenConfig } from './blue-green-config.js';
-import { startSharedServices, type ColorStack } from './color-stack.js';
-import type { PreviousStack } from './previous-stack.js';
+import { startSharedServices } from './color-stack.js';
 import { pollerGate } from './release-gates.js';
 import { pollerConsumes } from './telegram-checks.js';
 import { RolledBackError } from './rolled-back-error.js';
 import { UserError } from '../errors/user-error.js';
-import type { SwitchOutcome } from './webhook-switch.js';
+import type { ColorSwitch, SwitchOutcome } from './color-switch.js';
 
 /**
  * Polling mode: Telegram allows one getUpdates poller per token, so the old bot is fully stopped
@@ -17,15 +14,7 @@ import type { SwitchOutcome } from './webhook-switch.js';
  * containers are created (pulled, configured) but not started. The new bot is then gated on
  * liveness; if it fails, it is stopped and the old one started again, still never two.
  */
-export async function pollingHandover(
-  ctx: HostContext,
-  config: BlueGreenConfig,
-  next: ColorStack,
-  previous: PreviousStack | undefined,
-  summary: JobSummary,
-  commit: () => Promise<void>,
-  alreadyActive = false,
-): Promise<SwitchOutcome> {
+export async function pollingHandover(ctx: HostContext, { config, next, previous, summary, commit }: ColorSwitch, alreadyActive = false): Promise<SwitchOutcome> {
   const { session, log, host } = ctx;
   const { colorServices } = config;
   const { journal } = ctx.env;

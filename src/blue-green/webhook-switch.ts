@@ -1,10 +1,8 @@
 import { composeRemove, composeUpServices } from '../host/compose-commands.js';
 import { gate } from '../health/gate-step.js';
-import type { JobSummary } from '../log/job-summary.js';
 import type { HostContext } from '../pipeline/host-context.js';
-import type { BlueGreenConfig } from './blue-green-config.js';
-import { startSharedServices, type ColorStack } from './color-stack.js';
-import type { PreviousStack } from './previous-stack.js';
+import { startSharedServices } from './color-stack.js';
+import type { ColorSwitch, SwitchOutcome } from './color-switch.js';
 import { colorPortGate, throughNginxGate, warmColorGate } from './release-gates.js';
 import { RolledBackError } from './rolled-back-error.js';
 import { drain } from './steps/drain.js';
@@ -13,27 +11,12 @@ import { getWebhookInfo } from '../telegram/webhook-info.js';
 import { UserError } from '../errors/user-error.js';
 import { pointNginx } from './steps/point-nginx.js';
 
-export interface SwitchOutcome {
-  /** Webhook: reload → the new version answers through nginx. Polling: old stopped → new passes its first check. */
-  switchMs: number;
-  /** Whether the old stack still runs (keep-warm). */
-  oldWarm: boolean;
-}
-
 /**
  * Webhook mode: the idle color starts `next` beside the serving one and is gated on its own port;
  * only then nginx points at it. The old color drains and stops (or stays warm). Until the reload,
  * a failure touches nothing that serves; after it, nginx is pointed back.
  */
-export async function webhookSwitch(
-  ctx: HostContext,
-  config: BlueGreenConfig,
-  next: ColorStack,
-  previous: PreviousStack | undefined,
-  summary: JobSummary,
-  commit: () => Promise<void>,
-  warm = false,
-): Promise<SwitchOutcome> {
+export async function webhookSwitch(ctx: HostContext, { config, next, previous, summary, commit }: ColorSwitch, warm = false): Promise<SwitchOutcome> {
   const { session, log } = ctx;
   const { colorServices } = config;
   const newPort = config.ports[next.color];
