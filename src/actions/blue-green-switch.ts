@@ -1,5 +1,6 @@
 import type { ActionMetadata } from './action-metadata.js';
 import { healthCheckInputSpecs } from './health-check-input-specs.js';
+import { lockInputSpecs } from '../pipeline/lock-inputs.js';
 import { sshInputSpecs } from '../ssh/ssh-input-specs.js';
 
 export const blueGreenSwitchAction: ActionMetadata = {
@@ -35,8 +36,7 @@ export const blueGreenSwitchAction: ActionMetadata = {
       description: 'The bot\'s token, for Telegram\'s own view of the switch: webhook mode fails loudly when the webhook is gone or Telegram reports a new delivery error after the old color stopped (a shutdown hook calling deleteWebhook); polling mode fails the new release when a webhook is set (it would never poll) or the queue of pending updates does not drain.',
     },
     { name: 'telegram-api-root', default: 'https://api.telegram.org', description: 'The Bot API server (a local telegram-bot-api server, or a stand-in in tests).' },
-    { name: 'lock-timeout', default: '10m', description: 'How long to wait for another deploy of the same app on the host to finish.' },
-    { name: 'lock-stale-after', default: '2m', description: 'A lock its holder has not refreshed for this long belongs to a deploy that died and is taken over.' },
+    ...lockInputSpecs,
     ...sshInputSpecs,
   ],
   outputs: [

@@ -1,4 +1,5 @@
 import type { ActionMetadata } from './action-metadata.js';
+import { lockInputSpecs } from '../pipeline/lock-inputs.js';
 import { sshInputSpecs } from '../ssh/ssh-input-specs.js';
 
 export const sshDeployAction: ActionMetadata = {
@@ -24,8 +25,7 @@ export const sshDeployAction: ActionMetadata = {
     { name: 'strategy', default: 'recreate', description: 'recreate (docker compose up -d), stop-first (the old bot is fully stopped before the new one starts — never two pollers) or none (stage only, for blue-green-switch).' },
     { name: 'keep-releases', default: '5', description: 'How many release folders to keep; older ones are removed with their images. The active and previous releases are always kept.' },
     { name: 'rollback', default: 'false', description: 'true re-activates the previous release (or `version`) already on the host, without uploading or pulling.' },
-    { name: 'lock-timeout', default: '10m', description: 'How long to wait for another deploy of the same app on the host to finish (e.g. 10m) before failing with the holder\'s name.' },
-    { name: 'lock-stale-after', default: '2m', description: 'A lock its holder has not refreshed for this long (holders refresh every 15s) belongs to a deploy that died and is taken over.' },
+    ...lockInputSpecs,
     ...sshInputSpecs,
   ],
   outputs: [

@@ -2,6 +2,7 @@ import type { BlueGreenResult } from '../blue-green/blue-green-switch.js';
 import { RolledBackError } from '../blue-green/rolled-back-error.js';
 import { ActionFailure } from '../runner/action-failure.js';
 import type { Outputs } from '../runner/run-action.js';
+import { messageOf } from '../errors/message-of.js';
 
 /** blue-green-switch's outputs (product.md) from the first host; a failure fails the step with them set. */
 export function blueGreenOutputs(result: BlueGreenResult): Outputs {
@@ -16,7 +17,7 @@ export function blueGreenOutputs(result: BlueGreenResult): Outputs {
   };
   if (result.failure) {
     const { error } = result.failure;
-    throw new ActionFailure(error instanceof Error ? error.message : String(error), outputs, error);
+    throw new ActionFailure(messageOf(error), outputs, error);
   }
   return outputs;
 }

@@ -3,7 +3,7 @@ import { readHealthCheck, type HealthCheckConfig } from '../health/health-check-
 import { InputError } from '../inputs/input-error.js';
 import type { Inputs } from '../inputs/inputs.js';
 import type { Log } from '../log/log.js';
-import { DEFAULT_LOCK_TIMING } from '../pipeline/deploy-lock.js';
+import { readLockInputs, type LockInputs } from '../pipeline/lock-inputs.js';
 import { readSshTargets } from '../ssh/ssh-inputs.js';
 import type { ConnectOptions } from '../ssh/types.js';
 import type { BotApi } from '../telegram/webhook-info.js';
@@ -13,7 +13,7 @@ export const MODES = ['webhook', 'polling'] as const;
 export type Mode = (typeof MODES)[number];
 
 /** blue-green-switch's inputs, validated before anything connects. */
-export interface BlueGreenConfig {
+export interface BlueGreenConfig extends LockInputs {
   targets: ConnectOptions[];
   app: string;
   appDir: string;
@@ -30,8 +30,6 @@ export interface BlueGreenConfig {
   rollback: boolean;
   /** Telegram's view of the bot, when `telegram-token` is given. */
   telegram?: BotApi;
-  lockTimeoutMs: number;
-  lockStaleMs: number;
 }
 
 export function readBlueGreenConfig(inputs: Inputs, log: Log): BlueGreenConfig {
@@ -52,10 +50,6 @@ export function readBlueGreenConfig(inputs: Inputs, log: Log): BlueGreenConfig {
   const checkUrl = checkText ? readUrl(checkText) : undefined;
   const healthPath = inputs.optional('health-path');
   if (!healthPath.startsWith('/')) throw new InputError(`Input \`health-path\` must start with a slash, not "${healthPath}".`);
-  const lockStaleMs = inputs.durationMs('lock-stale-after');
-  if (lockStaleMs < 3 * DEFAULT_LOCK_TIMING.heartbeatMs) {
-    throw new InputError(`Input \`lock-stale-after\` must be at least ${(3 * DEFAULT_LOCK_TIMING.heartbeatMs) / 1000}s: holders refresh the lock every ${DEFAULT_LOCK_TIMING.heartbeatMs / 1000}s.`);
-  }
   return {
     targets: readSshTargets(inputs, log),
     app,
@@ -75,8 +69,7 @@ export function readBlueGreenConfig(inputs: Inputs, log: Log): BlueGreenConfig {
     ...readTelegram(inputs, log),
     keepWarm: inputs.bool('keep-warm'),
     rollback,
-    lockTimeoutMs: inputs.durationMs('lock-timeout'),
-    lockStaleMs,
+    ...readLockInputs(inputs),
   };
 }
 

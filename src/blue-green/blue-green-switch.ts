@@ -14,6 +14,7 @@ import { COLORS, otherColor, type Color } from './colors.js';
 import { pollingHandover } from './polling-handover.js';
 import { previousStack } from './previous-stack.js';
 import { webhookSwitch } from './webhook-switch.js';
+import { messageOf } from '../errors/message-of.js';
 
 export interface BlueGreenHostResult {
   host: string;
@@ -32,8 +33,7 @@ export interface BlueGreenResult {
 
 /** blue-green-switch on each host in turn, stopping at the first failure. */
 export async function blueGreenSwitch(config: BlueGreenConfig, env: PipelineEnv, summary: JobSummary): Promise<BlueGreenResult> {
-  const setup = { app: config.app, appDir: config.appDir, lockTimeoutMs: config.lockTimeoutMs, lockStaleMs: config.lockStaleMs };
-  const { results, failure } = await onEachHost(config.targets, setup, env, (ctx) => switchHost(ctx, config, summary));
+  const { results, failure } = await onEachHost(config.targets, config, env, (ctx) => switchHost(ctx, config, summary));
   summary.section('blue-green-switch', [
     ...results.flatMap((r): Array<[string, string]> => [
       ['Host', r.host],
@@ -44,7 +44,7 @@ export async function blueGreenSwitch(config: BlueGreenConfig, env: PipelineEnv,
       ['Duration', formatDuration(r.durationMs)],
       ['Result', 'success'],
     ]),
-    ...(failure ? ([['Host', failure.host], ['Result', `failed: ${failure.error instanceof Error ? failure.error.message : String(failure.error)}`]] as Array<[string, string]>) : []),
+    ...(failure ? ([['Host', failure.host], ['Result', `failed: ${messageOf(failure.error)}`]] as Array<[string, string]>) : []),
   ]);
   return { hosts: results, ...(failure ? { failure } : {}) };
 }
@@ -63,7 +63,7 @@ async function forgetStoppedColors(ctx: HostContext, state: DeployState): Promis
     }
     if (Object.keys(colors).length !== Object.keys(state.colors ?? {}).length) await writeState(ctx, { ...state, colors });
   } catch (error) {
-    ctx.log.warning(`Could not update ${ctx.layout.state} on ${ctx.host} after the failed switch: ${error instanceof Error ? error.message : String(error)}`);
+    ctx.log.warning(`Could not update ${ctx.layout.state} on ${ctx.host} after the failed switch: ${messageOf(error)}`);
   }
 }
 

@@ -8,7 +8,7 @@ import { readSshTargets } from '../ssh/ssh-inputs.js';
 import type { ConnectOptions } from '../ssh/types.js';
 import { validateApp, validateAppDir, validateImage, validateVersion } from './names.js';
 import { composeServices, dotenvVariables, type ComposeService } from './release-files.js';
-import { DEFAULT_LOCK_TIMING } from '../pipeline/deploy-lock.js';
+import { readLockInputs, type LockInputs } from '../pipeline/lock-inputs.js';
 import { STRATEGIES, type StrategyName } from './strategies/strategy-factory.js';
 
 
@@ -25,7 +25,7 @@ export interface RegistryLogin {
 }
 
 /** ssh-deploy's inputs, validated before anything connects. */
-export interface DeployConfig {
+export interface DeployConfig extends LockInputs {
   targets: ConnectOptions[];
   app: string;
   appDir: string;
@@ -42,8 +42,6 @@ export interface DeployConfig {
   strategy: StrategyName;
   keepReleases: number;
   rollback: boolean;
-  lockTimeoutMs: number;
-  lockStaleMs: number;
 }
 
 /** What a run does: stage (strategy none), deploy, or roll back. */
@@ -68,12 +66,6 @@ export function readDeployConfig(inputs: Inputs, log: Log, workspace: WorkspaceF
   const service = inputs.optional('service');
   if (preDeploy && !service) throw new InputError('Input `pre-deploy` needs `service`: the compose service whose image runs the command.');
   const composeFiles = rollback ? [] : readComposeFiles(inputs.list('compose-file'), workspace);
-  const lockStaleMs = inputs.durationMs('lock-stale-after');
-  if (lockStaleMs < 3 * DEFAULT_LOCK_TIMING.heartbeatMs) {
-    throw new InputError(
-      `Input \`lock-stale-after\` must be at least ${(3 * DEFAULT_LOCK_TIMING.heartbeatMs) / 1000}s: holders refresh the lock every ${DEFAULT_LOCK_TIMING.heartbeatMs / 1000}s, and a shorter limit would take a live deploy's lock.`,
-    );
-  }
   const config: DeployConfig = {
     targets: readSshTargets(inputs, log),
     app,
@@ -88,8 +80,7 @@ export function readDeployConfig(inputs: Inputs, log: Log, workspace: WorkspaceF
     strategy: inputs.oneOf('strategy', STRATEGIES),
     keepReleases: inputs.integer('keep-releases', 1),
     rollback,
-    lockTimeoutMs: inputs.durationMs('lock-timeout'),
-    lockStaleMs,
+    ...readLockInputs(inputs),
     ...(registry ? { registry } : {}),
   };
   return config;

@@ -3,6 +3,7 @@ import { onEachHost, type PipelineEnv } from '../pipeline/host-pipeline.js';
 import type { JobSummary } from '../log/job-summary.js';
 import { deployAction, type DeployConfig } from './deploy-config.js';
 import { deployHost, type HostDeployResult } from './deploy-host.js';
+import { messageOf } from '../errors/message-of.js';
 
 export interface SshDeployResult {
   /** One per host that was deployed, in order. */
@@ -15,8 +16,7 @@ export interface SshDeployResult {
 /** ssh-deploy: deployHost on one host after the other, stopping at the first failure; the summary tells each host's story. */
 export async function sshDeploy(config: DeployConfig, env: PipelineEnv, summary: JobSummary): Promise<SshDeployResult> {
   const started = Date.now();
-  const setup = { app: config.app, appDir: config.appDir, lockTimeoutMs: config.lockTimeoutMs, lockStaleMs: config.lockStaleMs };
-  const { results, failure } = await onEachHost(config.targets, setup, env, (ctx) => deployHost(ctx, config));
+  const { results, failure } = await onEachHost(config.targets, config, env, (ctx) => deployHost(ctx, config));
   summary.section('ssh-deploy', [
     ...results.flatMap((result) => hostRows(result, config)),
     ...(failure
@@ -24,7 +24,7 @@ export async function sshDeploy(config: DeployConfig, env: PipelineEnv, summary:
           ['Host', failure.host],
           ['Action', deployAction(config)],
           ['Strategy', config.strategy],
-          ['Result', `failed: ${failure.error instanceof Error ? failure.error.message : String(failure.error)}`],
+          ['Result', `failed: ${messageOf(failure.error)}`],
         ] as Array<[string, string]>)
       : []),
   ]);

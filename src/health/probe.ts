@@ -1,3 +1,5 @@
+import { messageOf } from '../errors/message-of.js';
+
 /** The outcome of checking one target once. */
 export interface ProbeResult {
   ok: boolean;
@@ -33,6 +35,6 @@ export interface Probe {
 export function errorResult(error: unknown, signal: AbortSignal): ProbeResult {
   if (signal.aborted) return { ok: false, status: 'timeout', reason: 'no answer within attempt-timeout' };
   const code = (error as { code?: unknown } | null)?.code;
-  const message = error instanceof Error ? error.message : String(error);
+  const message = messageOf(error);
   return { ok: false, status: typeof code === 'string' ? code : 'error', reason: message };
 }

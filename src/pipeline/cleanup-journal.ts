@@ -34,6 +34,13 @@ export interface CleanupJournal {
   entries(): CleanupEntry[];
 }
 
+/**
+ * Whether a one-off container of this run may still run on `host`: then the deploy lock is kept,
+ * since releasing it would let the next deploy start a second migration beside the one still running.
+ */
+export const oneOffPending = (journal: CleanupJournal, host: string): boolean =>
+  journal.entries().some((entry) => entry.kind === 'one-off' && entry.host === host);
+
 /** A journal that remembers in memory and tells `persist` after every change. */
 export class Journal implements CleanupJournal {
   private list: CleanupEntry[];

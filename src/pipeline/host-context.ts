@@ -5,17 +5,18 @@ import { releaseLayout, type ReleaseLayout } from '../host/release-layout.js';
 import type { Log } from '../log/log.js';
 import { CommandError } from '../ssh/command-error.js';
 import type { SshSession } from '../ssh/types.js';
-import type { CleanupJournal } from './cleanup-journal.js';
+import { oneOffPending, type CleanupJournal, type CleanupKind } from './cleanup-journal.js';
+import { runUndos } from './undo.js';
 import { DEFAULT_LOCK_TIMING, takeDeployLock, type HeldLock } from './deploy-lock.js';
 import { parseHostApp, type HostApp } from './host-app.js';
 import type { RunInfo } from './run-info.js';
+import { messageOf } from '../errors/message-of.js';
+import type { LockInputs } from './lock-inputs.js';
 
 /** What every host of a run shares: where the app lives and how long to wait for another deploy. */
-export interface HostSetup {
+export interface HostSetup extends LockInputs {
   app: string;
   appDir: string;
-  lockTimeoutMs: number;
-  lockStaleMs: number;
   /** Overrides the lock's heartbeat and poll timing (tests). */
   lockTiming?: Partial<typeof DEFAULT_LOCK_TIMING>;
 }
@@ -98,14 +99,15 @@ export class HostContext {
     }
   }
 
+  /** Undoes now what this run journaled of `kind` on this host (a login after its pull, a one-off after a timeout). */
+  async undo(kind: Exclude<CleanupKind, 'lock'>): Promise<void> {
+    await runUndos(this.session, this.env.journal, this.log, [kind]);
+  }
+
   /** Refreshes the lock right before something changes what runs; throws if another deploy took it. */
   async assertLockHeld(): Promise<void> {
     this.requireLock('change what runs');
     await this.lock?.assertHeld();
-  }
-
-  get holdsLock(): boolean {
-    return this.lock !== undefined;
   }
 
   private requireLock(what: string): void {
@@ -153,7 +155,7 @@ export class HostContext {
     const lock = this.lock;
     this.lock = undefined;
     if (!lock) return;
-    if (this.env.journal.entries().some((entry) => entry.kind === 'one-off' && entry.host === this.host)) {
+    if (oneOffPending(this.env.journal, this.host)) {
       // Releasing would let the next deploy start a second migration beside ours; the lock goes stale instead.
       this.log.warning(`Keeping the deploy lock on ${this.host}: a one-off container of this run could not be stopped.`);
       await lock.keep();
@@ -163,7 +165,7 @@ export class HostContext {
       await lock.release();
       this.env.journal.clear('lock', this.host);
     } catch (error) {
-      this.log.warning(`Could not release the deploy lock on ${this.host} (${error instanceof Error ? error.message : String(error)}); the post step tries again.`);
+      this.log.warning(`Could not release the deploy lock on ${this.host} (${messageOf(error)}); the post step tries again.`);
     }
   }
 }

@@ -2,6 +2,7 @@ import type { ConnectOptions } from '../ssh/types.js';
 import type { CleanupJournal } from './cleanup-journal.js';
 import type { PipelineEnv } from './host-pipeline.js';
 import { runUndos } from './undo.js';
+import { messageOf } from '../errors/message-of.js';
 
 /**
  * The post step's work: for each host the journal names (a cancelled or killed run left a lock, a
@@ -20,7 +21,7 @@ export async function undoRecorded(targets: ConnectOptions[], journal: CleanupJo
           await session.close();
         }
       } catch (error) {
-        env.log.warning(`Could not clean up on ${target.host} (${error instanceof Error ? error.message : String(error)}); its deploy lock goes stale and the next deploy takes it over.`);
+        env.log.warning(`Could not clean up on ${target.host} (${messageOf(error)}); its deploy lock goes stale and the next deploy takes it over.`);
       }
     });
   }

@@ -3,7 +3,7 @@ import { removeDockerConfig, removeContainer } from '../host/docker-commands.js'
 import { releaseLock } from '../host/lock-commands.js';
 import type { Log } from '../log/log.js';
 import type { SshSession } from '../ssh/types.js';
-import { UNDO_ORDER, type CleanupEntry, type CleanupJournal } from './cleanup-journal.js';
+import { oneOffPending, UNDO_ORDER, type CleanupEntry, type CleanupJournal, type CleanupKind } from './cleanup-journal.js';
 
 function undoCommand(entry: CleanupEntry): { line: string; what: string } {
   switch (entry.kind) {
@@ -25,16 +25,15 @@ function undoCommand(entry: CleanupEntry): { line: string; what: string } {
 }
 
 /**
- * Undoes what the journal holds for one host, in UNDO_ORDER. The lock is kept when a one-off
- * container could not be stopped: releasing it would let the next deploy start a second migration
- * beside the one still running; it then goes stale and is taken over with a warning.
+ * Undoes what the journal holds for one host (only `kinds`, if given), in UNDO_ORDER, clearing
+ * each entry that is undone. The lock is kept while a one-off container may still run
+ * (oneOffPending); it then goes stale and is taken over with a warning.
  */
-export async function runUndos(session: SshSession, journal: CleanupJournal, log: Log): Promise<void> {
+export async function runUndos(session: SshSession, journal: CleanupJournal, log: Log, kinds: readonly CleanupKind[] = UNDO_ORDER): Promise<void> {
   const mine = journal.entries().filter((entry) => entry.host === session.host);
-  let oneOffRuns = false;
-  for (const kind of UNDO_ORDER) {
+  for (const kind of UNDO_ORDER.filter((k) => kinds.includes(k))) {
     for (const entry of mine.filter((e) => e.kind === kind)) {
-      if (kind === 'lock' && oneOffRuns) {
+      if (kind === 'lock' && oneOffPending(journal, session.host)) {
         log.warning(`Keeping the deploy lock on ${session.host}: a one-off container of this run may still run there.`);
         continue;
       }
@@ -44,7 +43,6 @@ export async function runUndos(session: SshSession, journal: CleanupJournal, log
         journal.clear(kind, session.host);
         log.info(`${what} on ${session.host}: done.`);
       } else {
-        if (kind === 'one-off') oneOffRuns = true;
         log.warning(`${what} on ${session.host} failed${result ? ` (exit code ${result.code})` : ''}; check the host.`);
       }
     }

@@ -1,3 +1,4 @@
+import { messageOf } from '../errors/message-of.js';
 import { UserError } from '../errors/user-error.js';
 import { ActionFailure } from './action-failure.js';
 
@@ -15,11 +16,10 @@ export function failStep(error: unknown, runner: StepFailureSink): void {
   // A failure that carries outputs is judged by the error that caused it.
   const cause = error instanceof ActionFailure && error.cause !== undefined ? error.cause : error;
   if (cause instanceof UserError) {
-    runner.setFailed(errorMessage(error));
+    runner.setFailed(messageOf(error));
     return;
   }
   if (cause instanceof Error && cause.stack) runner.debug(cause.stack);
-  runner.setFailed(`${errorMessage(error)} (unexpected: re-run the job with debug logging enabled to see where it happened).`);
+  runner.setFailed(`${messageOf(error)} (unexpected: re-run the job with debug logging enabled to see where it happened).`);
 }
 
-const errorMessage = (error: unknown): string => (error instanceof Error ? error.message : String(error));

@@ -9,6 +9,7 @@ import { Journal, parseJournal, type CleanupJournal } from '../pipeline/cleanup-
 import { LOCK_TOKEN_VARIABLE, runInfo, type RunInfo } from '../pipeline/run-info.js';
 import { failStep } from './fail-step.js';
 import { SummaryBuffer, type JobSummary } from '../log/job-summary.js';
+import { messageOf } from '../errors/message-of.js';
 
 /** The step state the post step reads the cleanup journal from. */
 export const JOURNAL_STATE = 'cleanup-journal';
@@ -78,7 +79,7 @@ async function runPost(action: ActionMetadata, post: ((context: ActionContext) =
     await post({ inputs: new Inputs(action.inputs, runnerInput), log: actionsLog, summary: new SummaryBuffer(), run: runInfo(process.env), journal, workspace: runnerWorkspace() });
   } catch (error) {
     // Cleanup never fails the job: the lock goes stale and the next deploy takes it over.
-    core.warning(`Cleanup after ${action.folder} failed: ${error instanceof Error ? error.message : String(error)}`);
+    core.warning(`Cleanup after ${action.folder} failed: ${messageOf(error)}`);
   }
 }
 

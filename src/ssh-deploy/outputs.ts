@@ -1,6 +1,7 @@
 import type { SshDeployResult } from '../deploy/ssh-deploy.js';
 import { ActionFailure } from '../runner/action-failure.js';
 import type { Outputs } from '../runner/run-action.js';
+import { messageOf } from '../errors/message-of.js';
 
 /** ssh-deploy's outputs (product.md) from the first host's result; a failed deploy fails the step with them. */
 export function sshDeployOutputs(result: SshDeployResult, requestedVersion: string): Outputs {
@@ -13,7 +14,7 @@ export function sshDeployOutputs(result: SshDeployResult, requestedVersion: stri
   };
   if (result.failure) {
     const { error } = result.failure;
-    throw new ActionFailure(error instanceof Error ? error.message : String(error), outputs, error);
+    throw new ActionFailure(messageOf(error), outputs, error);
   }
   return outputs;
 }

@@ -3,6 +3,7 @@ import { posix } from 'node:path';
 import type { SFTPWrapper } from 'ssh2';
 import { noSpaceSentence } from './no-space.js';
 import { SshError } from './ssh-error.js';
+import { messageOf } from '../errors/message-of.js';
 
 /** Asks the host how many bytes are free on the filesystem holding a folder; undefined if it cannot tell. */
 export type FreeSpace = (dir: string) => Promise<number | undefined>;
@@ -35,7 +36,7 @@ export async function writeFileAtomic(
     if (isFailureStatus(error) && ((await freeSpace(dir)) ?? Infinity) < content.length + FULL_DISK_SLACK) {
       return new SshError(noSpaceSentence(`Writing ${path}`, host, dir));
     }
-    return new SshError(`Could not write ${path} on ${host} (${step}: ${error instanceof Error ? error.message : String(error)}): check that the directory exists and the SSH user may write there.`);
+    return new SshError(`Could not write ${path} on ${host} (${step}: ${messageOf(error)}): check that the directory exists and the SSH user may write there.`);
   };
   const handle = await call<Buffer>((done) => sftp.open(temporary, 'w', { mode }, done)).catch(async (error: unknown) => {
     throw await fail('create', error);

@@ -1,4 +1,5 @@
 import { UserError } from '../errors/user-error.js';
+import { messageOf } from '../errors/message-of.js';
 import { oneLine } from '../log/one-line.js';
 
 /** What getWebhookInfo tells about a bot (the fields the switch judges). */
@@ -24,7 +25,7 @@ export async function getWebhookInfo(api: BotApi, timeoutMs = 10_000): Promise<W
   try {
     response = await fetch(`${api.root.replace(/\/+$/, '')}/bot${api.token}/getWebhookInfo`, { signal: AbortSignal.timeout(timeoutMs) });
   } catch (error) {
-    const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : error instanceof Error ? error.message : String(error);
+    const cause = messageOf(error instanceof Error && error.cause instanceof Error ? error.cause : error);
     throw new UserError(`The Bot API at ${new URL(api.root).host} could not be reached for getWebhookInfo (${oneLine(cause)}): check \`telegram-api-root\` and the runner's network.`);
   }
   const body = (await response.json().catch(() => undefined)) as

@@ -2,8 +2,6 @@ import { composePull, composeRunOnce } from '../../host/compose-commands.js';
 import { oneOffName } from '../../host/docker-commands.js';
 import { publishRelease, removePaths } from '../../host/release-commands.js';
 import type { HostContext } from '../../pipeline/host-context.js';
-import { runUndos } from '../../pipeline/undo.js';
-import { Journal } from '../../pipeline/cleanup-journal.js';
 import type { RegistryLogin } from '../deploy-config.js';
 import { releaseProject, type HostRelease } from '../host-release.js';
 import type { StagedRelease } from './stage.js';
@@ -48,8 +46,7 @@ export async function prepare(ctx: HostContext, staged: StagedRelease, options: 
 async function preDeploy(ctx: HostContext, staged: StagedRelease, service: string, shellCommand: string): Promise<void> {
   const { session, log, host } = ctx;
   const container = oneOffName(ctx.setup.app, ctx.run.lockToken);
-  const entry = { kind: 'one-off' as const, host, container };
-  ctx.env.journal.record(entry);
+  ctx.env.journal.record({ kind: 'one-off', host, container });
   try {
     await log.group(`Running pre-deploy in a new ${service} container`, () =>
       session.run(composeRunOnce(staged.project, service, shellCommand, container), { what: 'The pre-deploy command' }),
@@ -57,9 +54,7 @@ async function preDeploy(ctx: HostContext, staged: StagedRelease, service: strin
     ctx.env.journal.clear('one-off', host);
   } catch (error) {
     // Docker's daemon owns the container: killing the compose client left it running.
-    const local = new Journal([entry]);
-    await runUndos(session, local, log);
-    if (local.entries().length === 0) ctx.env.journal.clear('one-off', host);
+    await ctx.undo('one-off');
     throw error;
   }
 }

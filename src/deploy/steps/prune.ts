@@ -3,6 +3,7 @@ import { removePaths } from '../../host/release-commands.js';
 import type { HostContext } from '../../pipeline/host-context.js';
 import { parseImageHolders, unheldImages } from '../image-holders.js';
 import { planPrune } from '../prune-plan.js';
+import { messageOf } from '../../errors/message-of.js';
 
 export interface PruneResult {
   releases: string[];
@@ -30,7 +31,7 @@ export async function prune(ctx: HostContext, keep: number, protect: Array<strin
         return { releases: plan.releases, images: plan.images.length > 0 ? await removeUnheldImages(ctx, plan.images) : [] };
       });
     } catch (error) {
-      log.warning(`Old releases on ${host} were not pruned (the deploy itself succeeded): ${error instanceof Error ? error.message : String(error)}`);
+      log.warning(`Old releases on ${host} were not pruned (the deploy itself succeeded): ${messageOf(error)}`);
       return { releases: [], images: [] };
     }
   });

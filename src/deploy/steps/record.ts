@@ -1,6 +1,7 @@
 import { appendDeployLog } from '../../host/release-commands.js';
 import type { HostContext } from '../../pipeline/host-context.js';
 import type { DeployState } from '../../pipeline/deploy-state.js';
+import { messageOf } from '../../errors/message-of.js';
 
 /** Writes state.json (which release is active, the history rollback walks) and keeps the context's view in step. */
 export async function writeState(ctx: HostContext, state: DeployState): Promise<void> {
@@ -22,7 +23,7 @@ export interface DeployLogEntry {
 
 /** The failure line of a run that threw `error`; the error goes on to fail the step. */
 export function logDeployFailure(ctx: HostContext, entry: Omit<DeployLogEntry, 'result' | 'error'>, error: unknown): Promise<boolean> {
-  return logDeploy(ctx, { ...entry, result: 'failure', error: error instanceof Error ? error.message : String(error) });
+  return logDeploy(ctx, { ...entry, result: 'failure', error: messageOf(error) });
 }
 
 /**
@@ -48,7 +49,7 @@ export async function logDeploy(ctx: HostContext, entry: DeployLogEntry): Promis
     await ctx.session.run(appendDeployLog(ctx.layout), { what: `Appending to ${ctx.layout.deployLog}`, stdin: `${line}\n`, stream: false });
     return true;
   } catch (error) {
-    ctx.log.warning(`The ${entry.result} of this ${entry.action} is not in ${ctx.layout.deployLog} on ${ctx.host}: ${error instanceof Error ? error.message : String(error)}`);
+    ctx.log.warning(`The ${entry.result} of this ${entry.action} is not in ${ctx.layout.deployLog} on ${ctx.host}: ${messageOf(error)}`);
     return false;
   }
 }

@@ -3,6 +3,7 @@ import type { HostContext } from '../../pipeline/host-context.js';
 import { CommandError } from '../../ssh/command-error.js';
 import type { HostRelease } from '../host-release.js';
 import type { SwitchStrategy } from '../strategies/switch-strategy.js';
+import { messageOf } from '../../errors/message-of.js';
 
 export interface SwitchResult {
   release: string;
@@ -47,4 +48,3 @@ export async function switchTo(ctx: HostContext, strategy: SwitchStrategy, next:
   });
 }
 
-const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));

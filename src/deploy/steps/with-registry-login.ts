@@ -1,4 +1,4 @@
-import { dockerLogin, makeDockerConfigDir, privateDockerConfig, readUserDockerConfig, removeDockerConfig } from '../../host/docker-commands.js';
+import { dockerLogin, makeDockerConfigDir, privateDockerConfig, readUserDockerConfig } from '../../host/docker-commands.js';
 import type { HostContext } from '../../pipeline/host-context.js';
 import type { RegistryLogin } from '../deploy-config.js';
 
@@ -21,13 +21,6 @@ export async function withRegistryLogin<T>(ctx: HostContext, registry: RegistryL
     log.info(`Logged in to ${registry.server} as ${registry.username}; the login lives in ${dir} (mode 0700, this deploy's only) and is removed right after use.`);
     return await work(dir);
   } finally {
-    await removePrivateDockerConfig(ctx);
+    await ctx.undo('docker-auth');
   }
-}
-
-export async function removePrivateDockerConfig(ctx: HostContext): Promise<void> {
-  const dir = ctx.layout.dockerConfig(ctx.run.lockToken);
-  const removed = await ctx.session.run(removeDockerConfig(dir), { what: `Removing ${dir}`, stream: false, allowFailure: true }).catch(() => undefined);
-  if (removed?.code === 0) ctx.env.journal.clear('docker-auth', ctx.host);
-  else ctx.log.warning(`Could not remove ${dir} on ${ctx.host}, which may hold a registry login: delete it by hand.`);
 }
