@@ -26,7 +26,7 @@ export function storeError(error: unknown, scene: StoreScene): unknown {
   const options = { cause: error };
   switch (error.name) {
     case 'NoSuchBucket':
-      return new UserError(`The bucket "${scene.bucket}" does not exist ${at}: create it or correct the bucket name.`, options);
+      return new UserError(`The bucket "${scene.bucket}" does not exist ${at}: create it or correct the spaces-bucket input.`, options);
     case 'NoSuchKey':
       return new UserError(`There is no ${scene.key !== undefined ? `object "${scene.key}"` : 'such object'} in the bucket "${scene.bucket}" ${at}.`, options);
     case 'InvalidAccessKeyId':
@@ -43,6 +43,13 @@ export function storeError(error: unknown, scene: StoreScene): unknown {
   }
   if (httpStatus(error) === 403) {
     return new UserError(`The store ${at} refused the request (HTTP 403): ${CREDENTIAL_HINT}, and that the key may read and write the bucket "${scene.bucket}".`, options);
+  }
+  const status = httpStatus(error);
+  if (status !== undefined && status >= 500) {
+    return new UserError(
+      `The store ${at} failed${scene.key !== undefined ? ` on "${scene.key}"` : ''} with HTTP ${status} (${error.name}: ${error.message.replace(/\.$/, '')}), also when retried: it is having trouble; re-run the job later.`,
+      options,
+    );
   }
   const code = networkCode(error);
   if (code !== undefined) {

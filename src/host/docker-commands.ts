@@ -90,3 +90,20 @@ export const removeLeftoverOneOffs = (app: string): string =>
 
 /** Removes the private registry logins that earlier runs of the app left (their runs died); only under the deploy lock. */
 export const removeLeftoverDockerConfigs = (appDir: string): string => script('rm -rf -- "$1"/.docker-auth-*', appDir);
+
+/** The running containers of one compose service, one-off `compose run` containers excluded. */
+export const runningServiceContainers = (project: string, service: string): string =>
+  command(
+    'docker',
+    'ps',
+    '-q',
+    '--no-trunc',
+    '--filter',
+    `label=com.docker.compose.project=${project}`,
+    '--filter',
+    `label=com.docker.compose.service=${service}`,
+    '--filter',
+    'label=com.docker.compose.oneoff=False',
+    '--filter',
+    'status=running',
+  );

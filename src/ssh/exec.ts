@@ -1,4 +1,5 @@
 import { constants } from 'node:os';
+import type { Readable, Writable } from 'node:stream';
 import type { Client, ClientChannel } from 'ssh2';
 import type { Log } from '../log/log.js';
 import { killableCommand, killGroupCommand, MarkerFilter } from '../host/killable-command.js';
@@ -8,7 +9,11 @@ import type { ExecResult } from './types.js';
 
 export interface CommandRun {
   command: string;
-  stdin?: string | Buffer;
+  stdin?: string | Buffer | Readable;
+  /** Takes stdout's bytes as they come (with backpressure) instead of the log and the result. */
+  stdout?: Writable;
+  /** Stops the command like a timeout does (its whole process group). */
+  signal?: AbortSignal;
   /** 0 means none. */
   timeoutMs: number;
   stream: boolean;
@@ -45,6 +50,7 @@ export function runCommand(client: Client, host: string, run: CommandRun, log: L
       let pgid: number | undefined;
       let code: number | undefined;
       let timedOut = false;
+      let stopping = false;
       let killing: Promise<void> | undefined;
       let settled = false;
       let drain: NodeJS.Timeout | undefined;
@@ -57,29 +63,48 @@ export function runCommand(client: Client, host: string, run: CommandRun, log: L
         marker,
         (found) => {
           pgid = found;
-          if (timedOut) kill();
+          if (stopping) kill();
         },
-        (chunk) => stdout.write(chunk),
+        run.stdout ? (chunk) => toSink(run.stdout as Writable, chunk) : (chunk) => stdout.write(chunk),
       );
+      const stop = (): void => {
+        if (stopping) return;
+        stopping = true;
+        kill();
+        abandon = setTimeout(finish, ABANDON_MS);
+      };
       const timer =
         run.timeoutMs > 0
           ? setTimeout(() => {
               timedOut = true;
-              kill();
-              abandon = setTimeout(finish, ABANDON_MS);
+              stop();
             }, run.timeoutMs)
           : undefined;
+      const onAbort = (): void => stop();
+      run.signal?.addEventListener('abort', onAbort, { once: true });
+      if (run.signal?.aborted) stop();
+
+      /** Holds the channel while the sink is full, so a slow consumer never makes us buffer a whole dump. */
+      function toSink(sink: Writable, chunk: Buffer): void {
+        if (chunk.length === 0 || sink.writableEnded || sink.destroyed) return;
+        if (!sink.write(chunk)) {
+          channel.pause();
+          sink.once('drain', () => channel.resume());
+        }
+      }
 
       channel.on('data', (chunk: Buffer) => stdoutFilter.write(chunk));
       channel.stderr.on('data', (chunk: Buffer) => stderr.write(chunk));
       channel.on('exit', (status: number | null, signal?: string) => {
         code = status ?? signalExitCode(signal);
-        drain = setTimeout(finish, DRAIN_MS);
+        // Streamed stdout may still sit in a paused channel: its end, not a timer, says it is all here.
+        if (!run.stdout) drain = setTimeout(finish, DRAIN_MS);
       });
       channel.on('close', finish);
       // Always end stdin: a command that reads it must see EOF rather than wait forever.
       if (run.stdin === undefined) channel.end();
-      else channel.end(run.stdin);
+      else if (typeof run.stdin === 'string' || Buffer.isBuffer(run.stdin)) channel.end(run.stdin);
+      else run.stdin.pipe(channel);
 
       async function finish(): Promise<void> {
         if (settled) return;
@@ -87,12 +112,15 @@ export function runCommand(client: Client, host: string, run: CommandRun, log: L
         clearTimeout(timer);
         clearTimeout(drain);
         clearTimeout(abandon);
+        run.signal?.removeEventListener('abort', onAbort);
+        if (run.stdin !== undefined && typeof run.stdin !== 'string' && !Buffer.isBuffer(run.stdin)) run.stdin.unpipe(channel);
         channel.close();
         await killing;
         stdoutFilter.end();
+        run.stdout?.end();
         stdout.end();
         stderr.end();
-        if (code === undefined && !timedOut) {
+        if (code === undefined && !stopping) {
           reject(new SshError(`Lost the connection to ${host} while a command was running: check the host's health and network, then re-run the job.`));
           return;
         }

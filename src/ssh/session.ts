@@ -37,6 +37,8 @@ export class Session implements SshSession {
       {
         command,
         stdin: options.stdin,
+        stdout: options.stdout,
+        signal: options.signal,
         timeoutMs: options.timeoutMs ?? this.commandTimeoutMs,
         stream: options.stream ?? true,
       },

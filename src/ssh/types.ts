@@ -1,4 +1,4 @@
-import type { Duplex } from 'node:stream';
+import type { Duplex, Readable, Writable } from 'node:stream';
 
 /** How the host's identity is checked. There is no default: one of these must be chosen. */
 export type HostKeyPolicy =
@@ -27,8 +27,15 @@ export interface ConnectOptions extends Endpoint {
 }
 
 export interface ExecOptions {
-  /** Written to the command's stdin, then stdin is closed. Secrets and scripts travel this way. */
-  stdin?: string | Buffer;
+  /**
+   * Written to the command's stdin, then stdin is closed. Secrets and scripts travel this way; a
+   * stream is piped with backpressure and closes stdin when it ends.
+   */
+  stdin?: string | Buffer | Readable;
+  /** Takes stdout's raw bytes as they arrive (with backpressure), ended when the command ends; the result's stdout is then empty. */
+  stdout?: Writable;
+  /** Aborting stops the command and everything it started, as a timeout does. */
+  signal?: AbortSignal;
   /** Overrides the connection's command timeout for this command; 0 means none. */
   timeoutMs?: number;
   /** Stream each line to the log as it arrives (default true). */

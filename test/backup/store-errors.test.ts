@@ -23,7 +23,14 @@ function userMessage(error: unknown): string {
 describe('storeError', () => {
   it('names bucket and endpoint for a missing bucket', () => {
     const message = userMessage(new NoSuchBucket({ $metadata: { httpStatusCode: 404 }, message: 'The specified bucket does not exist' }));
-    expect(message).toBe('The bucket "team-backups" does not exist at https://fra1.digitaloceanspaces.com: create it or correct the bucket name.');
+    expect(message).toBe('The bucket "team-backups" does not exist at https://fra1.digitaloceanspaces.com: create it or correct the spaces-bucket input.');
+  });
+
+  it('says a store that keeps failing with 5xx is having trouble, naming the object', () => {
+    const message = userMessage(serviceError('InternalError', 500, 'We encountered an internal error. Please try again.'));
+    expect(message).toBe(
+      'The store at https://fra1.digitaloceanspaces.com failed on "bot/main/20261130T232746Z-v1.dump.zst" with HTTP 500 (InternalError: We encountered an internal error. Please try again), also when retried: it is having trouble; re-run the job later.',
+    );
   });
 
   it('names the key that does not exist', () => {
@@ -68,8 +75,6 @@ describe('storeError', () => {
   });
 
   it('leaves other failures alone', () => {
-    const internal = new S3ServiceException({ name: 'InternalError', $fault: 'server', $metadata: { httpStatusCode: 500 }, message: 'We encountered an internal error.' });
-    expect(storeError(internal, scene)).toBe(internal);
     const reset = nodeError('read ECONNRESET', 'ECONNRESET');
     expect(storeError(reset, scene)).toBe(reset);
     const aborted = new DOMException('This operation was aborted', 'AbortError');

@@ -1,0 +1,33 @@
+import type { PipelineEnv } from '../../pipeline/host-pipeline.js';
+import type { BackupConfig, DatabaseSource } from '../backup-config.js';
+import type { BackupStore } from '../backup-store.js';
+import { withDatabase } from '../database-session.js';
+import { formatBytes } from '../format-bytes.js';
+import type { BackupManifest } from '../manifest.js';
+import { backupFolder, dumpKey } from '../object-keys.js';
+import { dumpToStore } from '../steps/dump.js';
+import { verifyBackup } from '../steps/verify.js';
+import { pruneBackups, type PruneResult } from './prune-mode.js';
+
+export interface BackupModeResult {
+  mode: 'backup';
+  manifest: BackupManifest;
+  /** Retention run after the good backup, when `keep` is set. */
+  prune?: PruneResult;
+}
+
+/** Dump, then prove it restores (`verify`), then apply retention: a backup that failed any step never prunes. */
+export async function backupMode(config: BackupConfig & { source: DatabaseSource }, store: BackupStore, env: PipelineEnv): Promise<BackupModeResult> {
+  const { log } = env;
+  // The bucket and the keys are checked before the database is touched or the deploy lock taken.
+  await store.list(backupFolder(config.location));
+  const key = dumpKey(config.location, new Date(), config.version, config.compression, config.recipients.length > 0);
+  const manifest = await withDatabase(config.source, config.app, env, async (pg) => {
+    const stored = await log.group(`Backing up ${config.database} to ${config.store.bucket}/${key}`, () =>
+      dumpToStore(pg, store, { key, app: config.app, database: config.database, format: config.format, compression: config.compression, recipients: config.recipients, version: config.version, gitSha: config.gitSha }, log),
+    );
+    log.info(`Stored ${key}: ${formatBytes(stored.objectBytes)} (dump ${formatBytes(stored.dumpBytes)}), SHA-256 ${stored.sha256}`);
+    return config.verify === 'none' ? stored : verifyBackup(pg, store, stored, config.identity, config.verify, log);
+  });
+  return { mode: 'backup', manifest, ...(config.keep ? { prune: await pruneBackups(config, config.keep, store, log) } : {}) };
+}

@@ -1,0 +1,46 @@
+import { UserError } from '../../errors/user-error.js';
+import type { PipelineEnv } from '../../pipeline/host-pipeline.js';
+import type { BackupConfig, DatabaseSource } from '../backup-config.js';
+import type { BackupStore } from '../backup-store.js';
+import { newestGood, readCatalog, readManifest } from '../catalog.js';
+import { withDatabase } from '../database-session.js';
+import type { BackupManifest } from '../manifest.js';
+import { backupFolder } from '../object-keys.js';
+import { replaceDatabase, restoreIntoNewDatabase, scratchName } from '../steps/restore-into.js';
+
+export interface RestoreModeResult {
+  mode: 'restore';
+  manifest: BackupManifest;
+}
+
+/**
+ * Restores `restore-key` (or the newest good backup) over the database: into a new database first,
+ * checked against the manifest's SHA-256 all the way, and only then put in the old one's place. A
+ * damaged object, a wrong identity or a failing SQL statement leaves the database as it was.
+ */
+export async function restoreMode(config: BackupConfig & { source: DatabaseSource }, store: BackupStore, env: PipelineEnv): Promise<RestoreModeResult> {
+  const manifest = await readManifest(store, await chosenBackup(config, store));
+  if (manifest.encryptRecipients.length > 0 && config.identity === undefined) {
+    throw new UserError(`${manifest.key} is encrypted (age): give its identity as the secret input \`decrypt-identity\`.`);
+  }
+  await withDatabase(config.source, config.app, env, (pg) =>
+    env.log.group(`Restoring ${manifest.key} over database ${config.database} (${pg.where})`, async () => {
+      const fresh = scratchName(config.database, 'restore');
+      await restoreIntoNewDatabase(pg, store, manifest, config.identity, fresh);
+      await replaceDatabase(pg, config.database, fresh);
+      env.log.info(`Database ${config.database} now holds ${manifest.key} (release ${manifest.appVersion}, taken ${manifest.startedAt}).`);
+    }),
+  );
+  return { mode: 'restore', manifest };
+}
+
+async function chosenBackup(config: BackupConfig, store: BackupStore): Promise<string> {
+  if (config.restoreKey !== undefined) {
+    const folder = backupFolder(config.location);
+    if (!config.restoreKey.startsWith(folder)) throw new UserError(`Input \`restore-key\` ${config.restoreKey} is not a backup of ${config.database} of ${config.app}: its key must start with ${folder}.`);
+    return config.restoreKey;
+  }
+  const newest = newestGood(await readCatalog(store, config.location));
+  if (!newest) throw new UserError(`There is no complete backup under ${config.store.bucket}/${backupFolder(config.location)} to restore.`);
+  return newest.key;
+}
