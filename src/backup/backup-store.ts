@@ -35,6 +35,9 @@ export interface StoredObject {
   lastModified: Date;
 }
 
+/** What backups need of a bucket: the steps depend on this, so they are tested without a store too. */
+export type ObjectStore = Pick<BackupStore, 'upload' | 'list' | 'read' | 'readText' | 'writeText' | 'remove'>;
+
 /**
  * One bucket of an S3-compatible store (DigitalOcean Spaces, AWS S3, moto), reduced to what backups
  * need. Failures the user can fix (bucket, credentials, endpoint, missing key) reject as UserError.

@@ -1,5 +1,5 @@
 import { UserError } from '../errors/user-error.js';
-import type { BackupStore } from './backup-store.js';
+import type { ObjectStore } from './backup-store.js';
 import type { BackupManifest } from './manifest.js';
 import { backupFolder, MANIFEST_SUFFIX, manifestKey, timeOfKey, type BackupLocation } from './object-keys.js';
 
@@ -15,7 +15,7 @@ export interface CatalogEntry {
  * Every backup of the location, newest first, from a listing of all pages (so "latest" is right past
  * 1,000 objects). Keys this suite did not write are left out: nothing here may ever delete them.
  */
-export async function readCatalog(store: BackupStore, location: BackupLocation): Promise<CatalogEntry[]> {
+export async function readCatalog(store: ObjectStore, location: BackupLocation): Promise<CatalogEntry[]> {
   const objects = await store.list(backupFolder(location));
   const keys = new Set(objects.map((object) => object.key));
   const entries: CatalogEntry[] = [];
@@ -31,7 +31,7 @@ export function newestGood(entries: CatalogEntry[]): CatalogEntry | undefined {
   return entries.find((entry) => entry.good);
 }
 
-export async function readManifest(store: BackupStore, key: string): Promise<BackupManifest> {
+export async function readManifest(store: ObjectStore, key: string): Promise<BackupManifest> {
   const text = await store.readText(manifestKey(key));
   let manifest: Partial<BackupManifest>;
   try {

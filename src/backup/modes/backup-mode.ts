@@ -1,6 +1,6 @@
 import type { PipelineEnv } from '../../pipeline/host-pipeline.js';
 import type { BackupConfig, DatabaseSource } from '../backup-config.js';
-import type { BackupStore } from '../backup-store.js';
+import type { ObjectStore } from '../backup-store.js';
 import { withDatabase } from '../database-session.js';
 import { formatBytes } from '../format-bytes.js';
 import type { BackupManifest } from '../manifest.js';
@@ -17,7 +17,7 @@ export interface BackupModeResult {
 }
 
 /** Dump, then prove it restores (`verify`), then apply retention: a backup that failed any step never prunes. */
-export async function backupMode(config: BackupConfig & { source: DatabaseSource }, store: BackupStore, env: PipelineEnv): Promise<BackupModeResult> {
+export async function backupMode(config: BackupConfig & { source: DatabaseSource }, store: ObjectStore, env: PipelineEnv): Promise<BackupModeResult> {
   const { log } = env;
   // The bucket and the keys are checked before the database is touched or the deploy lock taken.
   await store.list(backupFolder(config.location));

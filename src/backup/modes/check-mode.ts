@@ -1,5 +1,5 @@
 import type { BackupConfig } from '../backup-config.js';
-import type { BackupStore } from '../backup-store.js';
+import type { ObjectStore } from '../backup-store.js';
 import { newestGood, readCatalog, type CatalogEntry } from '../catalog.js';
 
 export interface CheckModeResult {
@@ -12,7 +12,7 @@ export interface CheckModeResult {
 }
 
 /** Whether backups still happen: the newest good one must be younger than `max-age` (for a scheduled alert). */
-export async function checkMode(config: Pick<BackupConfig, 'location' | 'maxAgeMs'>, store: BackupStore, now: Date): Promise<CheckModeResult> {
+export async function checkMode(config: Pick<BackupConfig, 'location' | 'maxAgeMs'>, store: ObjectStore, now: Date): Promise<CheckModeResult> {
   const newest = newestGood(await readCatalog(store, config.location));
   if (!newest) return { mode: 'check', fresh: false, maxAgeMs: config.maxAgeMs };
   const ageMs = now.getTime() - newest.time.getTime();

@@ -1,6 +1,6 @@
 import type { Log } from '../../log/log.js';
 import type { BackupConfig } from '../backup-config.js';
-import type { BackupStore } from '../backup-store.js';
+import type { ObjectStore } from '../backup-store.js';
 import { readCatalog, readManifest, type CatalogEntry } from '../catalog.js';
 import type { BackupManifest } from '../manifest.js';
 
@@ -17,7 +17,7 @@ export interface ListModeResult {
 const MANIFEST_READS = 8;
 
 /** Every backup of the database with what its manifest says (release, verified), newest first. */
-export async function listMode(config: Pick<BackupConfig, 'location'>, store: BackupStore, log: Log): Promise<ListModeResult> {
+export async function listMode(config: Pick<BackupConfig, 'location'>, store: ObjectStore, log: Log): Promise<ListModeResult> {
   const entries = await readCatalog(store, config.location);
   const backups: ListedBackup[] = entries.map((entry) => ({ ...entry }));
   const good = backups.filter((backup) => backup.good);

@@ -1,6 +1,6 @@
 import type { Log } from '../../log/log.js';
 import type { BackupConfig } from '../backup-config.js';
-import type { BackupStore } from '../backup-store.js';
+import type { ObjectStore } from '../backup-store.js';
 import { readCatalog } from '../catalog.js';
 import { describeKeepRules, type KeepRules } from '../keep-rules.js';
 import { manifestKey } from '../object-keys.js';
@@ -19,7 +19,7 @@ export interface PruneResult {
  * cut short leaves a dump without manifest, which the next prune removes, never a manifest that
  * vouches for nothing.
  */
-export async function pruneBackups(config: Pick<BackupConfig, 'location' | 'dryRun'>, keep: KeepRules, store: BackupStore, log: Log): Promise<PruneResult> {
+export async function pruneBackups(config: Pick<BackupConfig, 'location' | 'dryRun'>, keep: KeepRules, store: ObjectStore, log: Log): Promise<PruneResult> {
   return log.group(`Retention (${describeKeepRules(keep)})${config.dryRun ? ', dry run' : ''}`, async () => {
     // readBackupConfig refuses this; deleting at the bucket's root must stay impossible whatever calls us.
     if (config.location.prefix === '') throw new Error('Retention was asked to run without a prefix.');

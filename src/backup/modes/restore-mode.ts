@@ -1,7 +1,7 @@
 import { UserError } from '../../errors/user-error.js';
 import type { PipelineEnv } from '../../pipeline/host-pipeline.js';
 import type { BackupConfig, DatabaseSource } from '../backup-config.js';
-import type { BackupStore } from '../backup-store.js';
+import type { ObjectStore } from '../backup-store.js';
 import { newestGood, readCatalog, readManifest } from '../catalog.js';
 import { withDatabase } from '../database-session.js';
 import type { BackupManifest } from '../manifest.js';
@@ -18,7 +18,7 @@ export interface RestoreModeResult {
  * checked against the manifest's SHA-256 all the way, and only then put in the old one's place. A
  * damaged object, a wrong identity or a failing SQL statement leaves the database as it was.
  */
-export async function restoreMode(config: BackupConfig & { source: DatabaseSource }, store: BackupStore, env: PipelineEnv): Promise<RestoreModeResult> {
+export async function restoreMode(config: BackupConfig & { source: DatabaseSource }, store: ObjectStore, env: PipelineEnv): Promise<RestoreModeResult> {
   const manifest = await readManifest(store, await chosenBackup(config, store));
   if (manifest.encryptRecipients.length > 0 && config.identity === undefined) {
     throw new UserError(`${manifest.key} is encrypted (age): give its identity as the secret input \`decrypt-identity\`.`);
@@ -34,7 +34,7 @@ export async function restoreMode(config: BackupConfig & { source: DatabaseSourc
   return { mode: 'restore', manifest };
 }
 
-async function chosenBackup(config: BackupConfig, store: BackupStore): Promise<string> {
+async function chosenBackup(config: BackupConfig, store: ObjectStore): Promise<string> {
   if (config.restoreKey !== undefined) {
     const folder = backupFolder(config.location);
     if (!config.restoreKey.startsWith(folder)) throw new UserError(`Input \`restore-key\` ${config.restoreKey} is not a backup of ${config.database} of ${config.app}: its key must start with ${folder}.`);

@@ -3,7 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import { UserError } from '../../errors/user-error.js';
 import type { Log } from '../../log/log.js';
 import { pgReason } from '../pg-reason.js';
-import type { BackupStore } from '../backup-store.js';
+import type { ObjectStore } from '../backup-store.js';
 import type { BackupManifest, Compression, DumpFormat } from '../manifest.js';
 import { manifestKey } from '../object-keys.js';
 import { dumpArgs } from '../pg-commands.js';
@@ -31,7 +31,7 @@ export interface DumpPlan {
  * anything else aborts the upload and stops pg_dump. The manifest is written last: a dump without
  * one is an incomplete backup that nothing trusts.
  */
-export async function dumpToStore(pg: PgRunner, store: BackupStore, plan: DumpPlan, log: Log): Promise<BackupManifest> {
+export async function dumpToStore(pg: PgRunner, store: ObjectStore, plan: DumpPlan, log: Log): Promise<BackupManifest> {
   const startedAt = new Date();
   const pgDumpVersion = await toolVersion(pg, 'pg_dump');
   const snapshot = await openSnapshot(pg, plan.database);

@@ -2,7 +2,7 @@ import { PassThrough, Writable, type Duplex } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { UserError } from '../../errors/user-error.js';
 import { pgReason } from '../pg-reason.js';
-import type { BackupStore } from '../backup-store.js';
+import type { ObjectStore } from '../backup-store.js';
 import type { BackupManifest } from '../manifest.js';
 import type { PgRunner, PgTool } from '../pg-runner.js';
 import { decryptWith } from '../streams/age-stages.js';
@@ -23,7 +23,7 @@ export interface DumpReader {
  * frame's own checksum, and the dump's size; then into `reader`. Any check that fails stops the
  * reader before it sees the end of its input.
  */
-export async function readBack(pg: PgRunner, store: BackupStore, manifest: BackupManifest, identity: string | undefined, reader?: DumpReader): Promise<void> {
+export async function readBack(pg: PgRunner, store: ObjectStore, manifest: BackupManifest, identity: string | undefined, reader?: DumpReader): Promise<void> {
   if (manifest.encryptRecipients.length > 0 && identity === undefined) {
     throw new UserError(`${manifest.key} is encrypted (age): give its identity as the secret input \`decrypt-identity\`.`);
   }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { BackupStore } from '../backup-store.js';
+import type { ObjectStore } from '../backup-store.js';
 import type { BackupManifest } from '../manifest.js';
 import { CREATE_DATABASE_SCRIPT, DROP_DATABASE_SCRIPT, MAINTENANCE_DATABASE, REPLACE_DATABASE_SCRIPT, restoreCommand, rowCountsQuery } from '../pg-commands.js';
 import type { PgRunner } from '../pg-runner.js';
@@ -15,7 +15,7 @@ export function scratchName(database: string, purpose: 'restore' | 'verify'): st
  * Restores a stored dump into a new database `name`, in one transaction. A restore that fails
  * (damaged object, wrong key, a SQL error) drops what it created: nothing else was touched.
  */
-export async function restoreIntoNewDatabase(pg: PgRunner, store: BackupStore, manifest: BackupManifest, identity: string | undefined, name: string): Promise<void> {
+export async function restoreIntoNewDatabase(pg: PgRunner, store: ObjectStore, manifest: BackupManifest, identity: string | undefined, name: string): Promise<void> {
   await runSql(pg, MAINTENANCE_DATABASE, CREATE_DATABASE_SCRIPT, { name }, `Creating database ${name}`);
   try {
     const { tool, args } = restoreCommand(manifest.format, name);

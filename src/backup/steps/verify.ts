@@ -1,7 +1,7 @@
 import { UserError } from '../../errors/user-error.js';
 import type { Log } from '../../log/log.js';
 import type { VerifyMethod } from '../backup-config.js';
-import type { BackupStore } from '../backup-store.js';
+import type { ObjectStore } from '../backup-store.js';
 import type { BackupManifest } from '../manifest.js';
 import { manifestKey } from '../object-keys.js';
 import { READ_ARCHIVE_ARGS } from '../pg-commands.js';
@@ -14,7 +14,7 @@ import { dropDatabase, restoreIntoNewDatabase, rowCountsOf, scratchName } from '
  * nowhere (every data block parsed), `restore` into a scratch database whose row counts must equal
  * the manifest's. A proven backup says so in its manifest.
  */
-export async function verifyBackup(pg: PgRunner, store: BackupStore, manifest: BackupManifest, identity: string | undefined, method: Exclude<VerifyMethod, 'none'>, log: Log): Promise<BackupManifest> {
+export async function verifyBackup(pg: PgRunner, store: ObjectStore, manifest: BackupManifest, identity: string | undefined, method: Exclude<VerifyMethod, 'none'>, log: Log): Promise<BackupManifest> {
   return log.group(`Verifying ${manifest.key} (${method})`, async () => {
     if (method === 'stream') {
       await readBack(pg, store, manifest, identity, manifest.format === 'custom' ? { tool: 'pg_restore', args: READ_ARCHIVE_ARGS, what: `Reading ${manifest.key} with pg_restore` } : undefined);
