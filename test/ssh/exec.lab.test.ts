@@ -1,4 +1,6 @@
 import { execFileSync } from 'node:child_process';
+import { PassThrough, Readable, Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import { RecordingLog } from '../../src/log/recording-log.js';
 import { connectSsh } from '../../src/ssh/connect.js';
 import type { SshSession } from '../../src/ssh/types.js';
@@ -109,5 +111,50 @@ describe('exec on the lab host', () => {
     const left = pids(`sleep 6${mark}`);
     for (const pid of left) process.kill(Number(pid));
     expect(left).toHaveLength(1);
+  });
+
+  it('streams raw stdout into a slow sink with backpressure, every byte intact, and feeds stdin from a stream', async () => {
+    const input = Buffer.alloc(8 * 1024 * 1024);
+    for (let at = 0; at < input.length; at += 4) input.writeUInt32LE((at * 2654435761) >>> 0, at);
+    const received: Buffer[] = [];
+    let pending = 0;
+    let maxPending = 0;
+    const sink = new Writable({
+      highWaterMark: 64 * 1024,
+      write(chunk: Buffer, _encoding, callback) {
+        received.push(chunk);
+        pending += chunk.length;
+        maxPending = Math.max(maxPending, pending);
+        // A consumer slower than the network: a missing pause would pile the whole output up in memory.
+        setTimeout(() => {
+          pending -= chunk.length;
+          callback();
+        }, 2);
+      },
+    });
+    const result = await session.exec('cat', { stdin: Readable.from([input.subarray(0, 3_000_000), input.subarray(3_000_000)]), stdout: sink, stream: false });
+    expect(result).toMatchObject({ code: 0, stdout: '', timedOut: false });
+    // The command's end ends the sink; what it still holds is written out after.
+    expect(sink.writableEnded).toBe(true);
+    await finished(sink);
+    expect(Buffer.concat(received).equals(input)).toBe(true);
+    expect(maxPending).toBeLessThan(4 * 1024 * 1024);
+  });
+
+  it('stops a streaming command and everything it started when its signal aborts', async () => {
+    const mark = unique();
+    const stop = new AbortController();
+    const sink = new PassThrough();
+    sink.resume();
+    const running = session.exec(`sleep 31${mark} & yes`, { stdout: sink, signal: stop.signal, stream: false });
+    // Settled below; a failed expectation must not leave it rejecting unobserved when the session closes.
+    running.catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // The sleep, and the shell whose command line names it.
+    expect(pids(`sleep 31${mark}`).length).toBeGreaterThan(0);
+    stop.abort();
+    const result = await running;
+    expect(result.code).not.toBe(0);
+    expect(pids(`sleep 31${mark}`)).toEqual([]);
   });
 });
