@@ -1,5 +1,6 @@
 import { Readable, addAbortSignal } from 'node:stream';
 import {
+  AbortMultipartUploadCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   ListMultipartUploadsCommand,
@@ -29,6 +30,11 @@ export interface StoreConfig {
   connectionTimeoutMs?: number;
 }
 
+export interface PendingUpload {
+  key: string;
+  uploadId: string;
+}
+
 export interface StoredObject {
   key: string;
   size: number;
@@ -36,7 +42,7 @@ export interface StoredObject {
 }
 
 /** What backups need of a bucket: the steps depend on this, so they are tested without a store too. */
-export type ObjectStore = Pick<BackupStore, 'upload' | 'list' | 'read' | 'readText' | 'writeText' | 'remove'>;
+export type ObjectStore = Pick<BackupStore, 'upload' | 'list' | 'read' | 'readText' | 'writeText' | 'remove' | 'pendingUploads' | 'abortUpload'>;
 
 /**
  * One bucket of an S3-compatible store (DigitalOcean Spaces, AWS S3, moto), reduced to what backups
@@ -151,24 +157,29 @@ export class BackupStore {
     await this.call(() => this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key })), key);
   }
 
-  /** Keys of the multipart uploads in progress under `folder`. */
-  async pendingUploads(folder: string): Promise<string[]> {
+  /** The multipart uploads in progress under `folder`. */
+  async pendingUploads(folder: string): Promise<PendingUpload[]> {
     assertFolder(folder);
-    const keys: string[] = [];
+    const uploads: PendingUpload[] = [];
     let keyMarker: string | undefined;
     let uploadIdMarker: string | undefined;
     for (;;) {
       const page = await this.call(() =>
         this.client.send(new ListMultipartUploadsCommand({ Bucket: this.bucket, Prefix: folder, KeyMarker: keyMarker, UploadIdMarker: uploadIdMarker })),
       );
-      for (const upload of page.Uploads ?? []) if (upload.Key !== undefined) keys.push(upload.Key);
-      if (!page.IsTruncated) return keys;
+      for (const upload of page.Uploads ?? []) if (upload.Key !== undefined && upload.UploadId !== undefined) uploads.push({ key: upload.Key, uploadId: upload.UploadId });
+      if (!page.IsTruncated) return uploads;
       if (page.NextKeyMarker === undefined) {
         throw new Error(`The store at ${this.endpoint} said the uploads under ${folder} go on but gave no marker.`);
       }
       keyMarker = page.NextKeyMarker;
       uploadIdMarker = page.NextUploadIdMarker;
     }
+  }
+
+  /** Drops a multipart upload and the parts it stored (a run that died mid-upload left it). */
+  async abortUpload(upload: PendingUpload): Promise<void> {
+    await this.call(() => this.client.send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: upload.key, UploadId: upload.uploadId })), upload.key);
   }
 
   close(): void {

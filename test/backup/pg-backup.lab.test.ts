@@ -1,6 +1,7 @@
 import { generateIdentity, identityToRecipient } from 'age-encryption';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { lab } from '../lab/lab.js';
 import { runDistAction, type ActionRun } from '../support/action-runner.js';
 import { DatabaseStack } from '../support/database-stack.js';
@@ -198,6 +199,39 @@ test('a store failing mid-upload aborts the multipart upload: nothing is listed,
     expect(again.code).toBe(0);
   } finally {
     await proxy.stop();
+    stack.sql('DROP TABLE bulk');
+  }
+});
+
+test('a backup killed mid-upload: the post step gives the lock back, pg_dump ends, and the next backup aborts the dead upload', async () => {
+  const bucket = await bucketFor('killed');
+  stack.grow(48);
+  try {
+    const main = await runDistAction('pg-backup-to-spaces', inputs(bucket, { compression: 'none', verify: 'none', 'part-size-mib': '5' }), {
+      killAt: { line: /^Dumping database/, signal: 'SIGKILL', afterMs: 600 },
+    });
+    expect(main.code).not.toBe(0);
+    expect(existsSync(`${lab.appRoot}/${app}/.lock`)).toBe(true);
+    const post = await runDistAction('pg-backup-to-spaces', inputs(bucket), { postOf: main });
+    expect(post.code).toBe(0);
+    expect(existsSync(`${lab.appRoot}/${app}/.lock`)).toBe(false);
+    // Its SSH session is gone, so the dump's output has nowhere to go and pg_dump stops.
+    let dumping = '1';
+    for (let attempt = 0; attempt < 50 && dumping !== '0'; attempt += 1) {
+      dumping = stack.sql("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'pg_dump'", 'postgres');
+      if (dumping !== '0') await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(dumping).toBe('0');
+    expect(await bucket.keys()).toEqual([]);
+    const dead = await bucket.pendingUploads();
+    expect(dead).toHaveLength(1);
+
+    const next = await run({ verify: 'none', 'lock-timeout': '5s' }, bucket);
+    expect(next.code).toBe(0);
+    expect(next.log).toContain(`Aborted the unfinished upload of ${dead[0]}`);
+    expect(await bucket.pendingUploads()).toEqual([]);
+    expect(await bucket.keys()).toHaveLength(2);
+  } finally {
     stack.sql('DROP TABLE bulk');
   }
 });

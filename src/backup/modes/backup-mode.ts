@@ -5,6 +5,7 @@ import { withDatabase } from '../database-session.js';
 import { formatBytes } from '../format-bytes.js';
 import type { BackupManifest } from '../manifest.js';
 import { backupFolder, dumpKey } from '../object-keys.js';
+import { abortDeadUploads } from '../steps/abort-dead-uploads.js';
 import { dumpToStore } from '../steps/dump.js';
 import { verifyBackup } from '../steps/verify.js';
 import { pruneBackups, type PruneResult } from './prune-mode.js';
@@ -23,6 +24,8 @@ export async function backupMode(config: BackupConfig & { source: DatabaseSource
   await store.list(backupFolder(config.location));
   const key = dumpKey(config.location, new Date(), config.version, config.compression, config.recipients.length > 0);
   const manifest = await withDatabase(config.source, config.app, env, async (pg) => {
+    // Only under the lock is an open upload surely a dead run's: a URL's backups take no lock.
+    if (config.source.kind === 'compose') await abortDeadUploads(store, backupFolder(config.location), log);
     const stored = await log.group(`Backing up ${config.database} to ${config.store.bucket}/${key}`, () =>
       dumpToStore(pg, store, { key, app: config.app, database: config.database, format: config.format, compression: config.compression, recipients: config.recipients, version: config.version, gitSha: config.gitSha }, log),
     );
