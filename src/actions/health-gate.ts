@@ -1,6 +1,6 @@
 import type { ActionMetadata } from './action-metadata.js';
 import { healthCheckInputSpecs } from './health-check-input-specs.js';
-import { sshInputSpecs } from '../ssh/ssh-input-specs.js';
+import { optionalSshInputSpecs } from '../ssh/ssh-input-specs.js';
 
 export const healthGateAction: ActionMetadata = {
   folder: 'health-gate',
@@ -33,13 +33,7 @@ export const healthGateAction: ActionMetadata = {
     { name: 'app', description: 'The app name: the compose project of `service` when `compose-project` is not given.' },
     ...healthCheckInputSpecs,
     // The gate reaches a host only for via-ssh and container mode, so no SSH input is required up front.
-    ...sshInputSpecs.map((spec) => ({
-      ...spec,
-      required: false,
-      ...(spec.name === 'host'
-        ? { section: 'SSH (only for via-ssh and container mode)', description: `${spec.description} Only needed for \`via-ssh\` and container mode; every host is checked.` }
-        : {}),
-    })),
+    ...optionalSshInputSpecs('SSH (only for via-ssh and container mode)', 'Only needed for `via-ssh` and container mode; every host is checked.'),
   ],
   outputs: [
     { name: 'healthy', description: 'true when the gate passed (and the soak, if any), false otherwise (the step then fails, with the outputs still set).' },

@@ -1,6 +1,6 @@
 import type { ActionMetadata } from './action-metadata.js';
 import { lockInputSpecs } from '../pipeline/lock-inputs.js';
-import { sshInputSpecs } from '../ssh/ssh-input-specs.js';
+import { optionalSshInputSpecs } from '../ssh/ssh-input-specs.js';
 
 export const pgBackupToSpacesAction: ActionMetadata = {
   folder: 'pg-backup-to-spaces',
@@ -40,11 +40,7 @@ export const pgBackupToSpacesAction: ActionMetadata = {
     { name: 'max-age', default: '26h', description: 'Check: fail when the newest good backup is older than this.' },
     ...lockInputSpecs,
     // Only source: compose reaches a host.
-    ...sshInputSpecs.map((spec) => ({
-      ...spec,
-      required: false,
-      ...(spec.name === 'host' ? { section: 'SSH (source: compose)', description: `${spec.description} Only for source: compose; one host.` } : {}),
-    })),
+    ...optionalSshInputSpecs('SSH (source: compose)', 'Only for source: compose; one host.'),
   ],
   outputs: [
     { name: 'key', description: 'The backup stored (backup), restored (restore), or the newest good one (list, check, prune).' },

@@ -26,3 +26,15 @@ export const sshInputSpecs: readonly InputSpec[] = [
   // message instead of burning the runner's 6-hour job limit.
   { name: 'command-timeout', default: '30m', description: 'Limit for each command run on a host; on expiry the command and everything it started are killed. 0 means none.' },
 ];
+
+/**
+ * The SSH inputs of an action that reaches a host only for some of its work: none is required up
+ * front, and `host` heads a section saying when it is needed.
+ */
+export function optionalSshInputSpecs(section: string, hostNote: string): InputSpec[] {
+  return sshInputSpecs.map((spec) => ({
+    ...spec,
+    required: false,
+    ...(spec.name === 'host' ? { section, description: `${spec.description} ${hostNote}` } : {}),
+  }));
+}
