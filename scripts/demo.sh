@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job: on a fresh Debian/Ubuntu machine (as root), set everything up, bring the droplet lab
 # up, and deploy the sample webhook bot into it with the suite's own dist bundles, run exactly as the
-# GitHub runner runs them (INPUT_* variables, GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files).
+# GitHub runner runs them (INPUT_* variables, GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files); then
+# back its database up to the lab's S3 store and restore it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -66,6 +67,36 @@ fi
 echo; echo "=== the gate failed: rolling back"
 run_action ssh-deploy INPUT_APP=$app "INPUT_APP-DIR=$app_dir" INPUT_ROLLBACK=true
 gate v2
+
+# The bot's database, backed up before a release as cd-production does, then restored: a backup
+# nobody has restored is not a backup. PostgreSQL runs as the `db` service of its own compose project.
+echo; echo "=== the bot's database: PostgreSQL as compose service db (project $app-db)"
+db_dir=$work/db; mkdir -p "$db_dir"
+cat > "$db_dir/compose.yml" <<YML
+services:
+  db:
+    image: 127.0.0.1:5000/sample/postgres:15
+    environment: { POSTGRES_USER: bot, POSTGRES_PASSWORD: demo-db-secret, POSTGRES_DB: bot }
+    labels: { dev.bot-deploy.app: $app, dev.bot-deploy.lab: "true" }
+YML
+docker compose -p "$app-db" -f "$db_dir/compose.yml" up -d --quiet-pull 2>/dev/null
+db_sql() { docker exec -i "$(docker ps -q --filter label=com.docker.compose.project=$app-db)" psql -X -q -At -U bot -d bot "$@"; }
+for _ in $(seq 60); do db_sql -c 'SELECT 1' >/dev/null 2>&1 && break; sleep 0.5; done
+db_sql -c "SET client_min_messages = warning; DROP TABLE IF EXISTS chats; CREATE TABLE chats (id bigint PRIMARY KEY, title text); INSERT INTO chats SELECT g, 'chat ' || g FROM generate_series(1, 5000) g;"
+curl -fs -X PUT http://127.0.0.1:9000/demo-backups >/dev/null || true
+backup() {
+  run_action pg-backup-to-spaces INPUT_APP=$app "INPUT_APP-DIR=$app_dir" "INPUT_COMPOSE-PROJECT=$app-db" INPUT_DATABASE=bot INPUT_DB-USER=bot \
+    "INPUT_SPACES-ENDPOINT=http://127.0.0.1:9000" INPUT_SPACES-BUCKET=demo-backups INPUT_SPACES-PREFIX=demo \
+    INPUT_SPACES-ACCESS-KEY-ID=lab "INPUT_SPACES-SECRET-ACCESS-KEY=lab-s3-secret" "$@"
+}
+echo; echo "=== pg-backup-to-spaces: back up v2's database, proven by a restore into a scratch database"
+backup INPUT_VERSION=v2 INPUT_VERIFY=restore INPUT_KEEP=last=3
+echo; echo "=== an accident: most chats deleted ($(db_sql -c 'SELECT count(*) FROM chats') before)"
+db_sql -c 'DELETE FROM chats WHERE id > 10'
+echo; echo "=== pg-backup-to-spaces: list, then restore the newest backup"
+backup INPUT_MODE=list
+backup INPUT_MODE=restore INPUT_CONFIRM=bot
+echo "--- chats after the restore: $(db_sql -c 'SELECT count(*) FROM chats')"
 
 echo; echo "=== what is on the host now"
 ls -l "$app_dir" "$app_dir/releases"
