@@ -1,3 +1,4 @@
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { generateIdentity, identityToRecipient } from 'age-encryption';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -7,6 +8,7 @@ import { runDistAction, type ActionRun } from '../support/action-runner.js';
 import { DatabaseStack } from '../support/database-stack.js';
 import { FailingS3Proxy } from '../support/failing-s3-proxy.js';
 import { LabBucket } from '../support/lab-bucket.js';
+import { MotoWithAuth } from '../support/moto-with-auth.js';
 import { labSshInputs, uniqueApp } from '../support/lab-host.js';
 
 /**
@@ -314,4 +316,27 @@ test('bad input fails in one sentence and touches nothing: missing bucket, prune
   expect(failureLine(verify)).toContain('needs `decrypt-identity`');
   expect(await existing.keys()).toEqual([]);
   expect(stack.checksums()).toEqual(seeded);
+});
+
+test('wrong Spaces credentials fail in one sentence before the database is touched, and the secret is never printed', async () => {
+  const moto = await MotoWithAuth.start();
+  try {
+    const writer = await moto.createUser('writer', true);
+    const client = { name: 'auth-bucket' };
+    const owner = new S3Client({ endpoint: moto.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: writer });
+    await owner.send(new CreateBucketCommand({ Bucket: client.name }));
+    owner.destroy();
+    await moto.enforceAuth();
+    const base = { 'spaces-endpoint': moto.endpoint, 'spaces-bucket': client.name };
+    const wrongSecret = `${writer.secretAccessKey.slice(0, -4)}XXXX`;
+    const result = await runDistAction('pg-backup-to-spaces', inputs(new LabBucket(client.name), { ...base, 'spaces-access-key-id': writer.accessKeyId, 'spaces-secret-access-key': wrongSecret }));
+    expect(result.code).toBe(1);
+    expect(failureLine(result)).toContain('check that the spaces-secret-access-key input is the secret of the key in spaces-access-key-id');
+    expect(result.log).not.toContain(wrongSecret);
+    expect(result.log).not.toContain('Dumping database');
+    const right = await runDistAction('pg-backup-to-spaces', inputs(new LabBucket(client.name), { ...base, 'spaces-access-key-id': writer.accessKeyId, 'spaces-secret-access-key': writer.secretAccessKey, verify: 'none' }));
+    expect(right.code).toBe(0);
+  } finally {
+    await moto.stop();
+  }
 });
