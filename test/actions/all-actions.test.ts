@@ -46,9 +46,21 @@ describe('allActions', () => {
     expect([...read].filter((name) => !declared.has(name))).toEqual([]);
   });
 
-  it('marks the keys, passphrases, dotenv text, registry password and bot token secret, and the code reads them only untrimmed', () => {
+  it('marks the keys, passphrases, dotenv text, passwords, database URL, age identity and bot token secret, and the code reads them only untrimmed', () => {
     const secret = new Set(allActions.flatMap((action) => action.inputs.filter((spec) => spec.secret).map((spec) => spec.name)));
-    expect([...secret].sort()).toEqual(['env', 'passphrase', 'private-key', 'proxy-passphrase', 'proxy-private-key', 'registry-password', 'telegram-token']);
+    expect([...secret].sort()).toEqual([
+      'database-url',
+      'decrypt-identity',
+      'env',
+      'passphrase',
+      'private-key',
+      'proxy-passphrase',
+      'proxy-private-key',
+      'registry-password',
+      'spaces-access-key-id',
+      'spaces-secret-access-key',
+      'telegram-token',
+    ]);
     expect(inputReads().filter(([method, name]) => secret.has(name) && !['raw', 'given'].includes(method))).toEqual([]);
   });
 

@@ -87,7 +87,7 @@ test('expect-body is a regular expression the body must match', async () => {
   server = await startServer((_req, res) => res.end('OK: ready since 12:00'));
   const pass = await gate(config(server, { expect: { statuses: [200], json: [], body: /^OK: ready/ } }));
   expect(pass.outputs.healthy).toBe(true);
-  const fail = await gate(config(server, { expect: { statuses: [200], json: [], body: /^OK: ready \d+ workers/ } }, { deadlineMs: 500 }));
+  const fail = await gate(config(server, { expect: { statuses: [200], json: [], body: /^OK: ready \d+ workers/ } }, { deadlineMs: 1500 }));
   expect(fail.error?.message).toContain('(body did not match /^OK: ready \\d+ workers/), body "OK: ready since 12:00"');
 });
 
