@@ -51,6 +51,9 @@ function withSource(config: BackupConfig): BackupConfig & { source: DatabaseSour
   return { ...config, source: config.source };
 }
 
+/** The newest backups the job summary lists; the log lists them all. */
+const SUMMARY_BACKUPS = 30;
+
 function report(result: PgBackupResult, config: BackupConfig, log: Log, summary: JobSummary): void {
   const where = `${config.store.bucket}/${backupFolder(config.location)}`;
   const rows: Array<[string, string]> = [['Mode', config.mode], ['Where', where]];
@@ -69,7 +72,9 @@ function report(result: PgBackupResult, config: BackupConfig, log: Log, summary:
     const now = Date.now();
     const lines = result.backups.map((b) => [b.key.slice(b.key.lastIndexOf('/') + 1), formatBytes(b.bytes), formatDuration(now - b.time.getTime()), b.manifest?.appVersion ?? '', !b.good ? 'incomplete' : b.manifest?.verified ? `verified (${b.manifest.verified.method})` : 'not verified']);
     log.info(table(['backup', 'size', 'age', 'release', 'state'], lines));
-    rows.push(['Backups', String(result.backups.length)], ...lines.map(([name, size, age, release, state]): [string, string] => [name ?? '', `${size}, ${age} old, release ${release || '?'}, ${state}`]));
+    const shown = lines.slice(0, SUMMARY_BACKUPS).map(([name, size, age, release, state]): [string, string] => [name ?? '', `${size}, ${age} old, release ${release || '?'}, ${state}`]);
+    rows.push(['Backups', String(result.backups.length)], ...shown);
+    if (lines.length > SUMMARY_BACKUPS) rows.push(['…', `${lines.length - SUMMARY_BACKUPS} older backups are in the log`]);
   } else if (result.mode === 'check') {
     rows.push(['Newest good backup', result.newest ? `${result.newest.key} (${formatDuration(result.ageMs ?? 0)} old)` : '(none)'], ['Max age', formatDuration(result.maxAgeMs)], ['Fresh', result.fresh ? 'yes' : 'no']);
   } else {

@@ -18,7 +18,7 @@ export function pgBackupOutputs(result: PgBackupResult): Outputs {
       return outputs;
     }
     case 'prune':
-      Object.assign(outputs, { key: result.plan.keep[0]?.key ?? '', deleted: result.dryRun ? result.plan.remove.length : result.removed.length });
+      Object.assign(outputs, { key: result.plan.keep.find((kept) => kept.reasons.includes('newest good'))?.key ?? '', deleted: result.dryRun ? result.plan.remove.length : result.removed.length });
       return outputs;
     case 'check':
       if (result.newest) Object.assign(outputs, { key: result.newest.key, size: result.newest.bytes });

@@ -45,9 +45,13 @@ export async function dumpToStore(pg: PgRunner, store: ObjectStore, plan: DumpPl
     const dump = pg.run('pg_dump', dumpArgs(plan.format, plan.database, snapshot.id), { stdout: dumped, signal: stop.signal });
     const verdict = dump.then((result) => {
       if (result.code !== 0) throw dumpFailure(plan.database, pg.where, result.code, result.stderr, snapshot.serverVersion, pgDumpVersion);
-      if (dumpBytes.bytes === 0) throw new UserError(`pg_dump of ${plan.database} wrote nothing; no backup was stored.`);
     });
-    const stages: Duplex[] = [dumpBytes, compressor(plan.compression), ...(plan.recipients.length > 0 ? [encryptTo(plan.recipients)] : []), objectBytes, new ExitGate(verdict)];
+    // Asked at the end of the stream, when every byte pg_dump wrote has been counted.
+    const complete = async (): Promise<void> => {
+      await verdict;
+      if (dumpBytes.bytes === 0) throw new UserError(`pg_dump of ${plan.database} wrote nothing; no backup was stored.`);
+    };
+    const stages: Duplex[] = [dumpBytes, compressor(plan.compression), ...(plan.recipients.length > 0 ? [encryptTo(plan.recipients)] : []), objectBytes, new ExitGate(complete)];
     const flow = pipeline([dumped, ...stages, body]);
     const upload = store.upload(plan.key, body, 'application/octet-stream', stop.signal);
     try {
