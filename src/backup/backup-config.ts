@@ -158,6 +158,7 @@ function readStore(inputs: Inputs, log: Log): StoreConfig {
   if (accessKeyId === '' || secretAccessKey === '') {
     throw new InputError('Inputs `spaces-access-key-id` and `spaces-secret-access-key` are required: a Spaces access key with read and write access to the bucket.');
   }
+  log.mask(accessKeyId);
   log.mask(secretAccessKey);
   const partMiB = inputs.integer('part-size-mib', 5);
   return {

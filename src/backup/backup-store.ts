@@ -77,8 +77,9 @@ export class BackupStore {
    * Streams `body` as a multipart upload. If `body` errors or `signal` aborts, the multipart upload is
    * aborted before this rejects with that error, so no object and no parts are left behind. `body`
    * is consumed to its end, or destroyed when the upload fails, so that whatever feeds it stops too.
+   * `onPart` hears how many bytes are stored each time a part is.
    */
-  async upload(key: string, body: Readable, contentType: string, signal?: AbortSignal): Promise<{ bytes: number }> {
+  async upload(key: string, body: Readable, contentType: string, signal?: AbortSignal, onPart?: (storedBytes: number) => void): Promise<{ bytes: number }> {
     // Stopping the body (rather than lib-storage's own abort, which rejects at once and aborts the
     // multipart upload later, unobserved) lets done() settle only after the upload was aborted.
     const stop = (): void => {
@@ -88,13 +89,15 @@ export class BackupStore {
     else signal?.addEventListener('abort', stop, { once: true });
     const counted = countedStream(body);
     try {
-      await new Upload({
+      const upload = new Upload({
         client: this.client,
         params: { Bucket: this.bucket, Key: key, Body: counted.stream, ContentType: contentType },
         partSize: this.partSize,
         queueSize: this.queueSize,
         leavePartsOnError: false,
-      }).done();
+      });
+      if (onPart) upload.on('httpUploadProgress', (progress) => onPart(progress.loaded ?? 0));
+      await upload.done();
     } catch (error) {
       const bodyError: unknown = body.errored;
       if (bodyError) throw bodyError;

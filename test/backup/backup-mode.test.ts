@@ -37,12 +37,24 @@ describe('backupMode', () => {
     // The bucket is checked first; retention runs once the new backup is complete.
     expect(store.calls).toEqual([
       'list backups/shop/bot/',
+      'pendingUploads backups/shop/bot/',
       `upload ${key}`,
       `writeText ${manifestKey(key)}`,
       'list backups/shop/bot/',
       `remove ${manifestKey(lastYear)}`,
       `remove ${lastYear}`,
     ]);
+  });
+
+  test('aborts the upload a killed run left open (under the lock, before dumping)', async () => {
+    const pg = new FakePg().on('pg_dump', { stdout: fakeDump(64) });
+    const store = bucket().leaveUpload('backups/shop/bot/20261129T030000Z-v0.9.9.dump.zst').leaveUpload('backups/other/bot/x.dump.zst');
+    const env = pgEnv(pgHost(pg));
+
+    await backupMode(backupConfig({}), store, env);
+
+    expect(store.pending.map((upload) => upload.key)).toEqual(['backups/other/bot/x.dump.zst']);
+    expect(store.calls.indexOf('abortUpload backups/shop/bot/20261129T030000Z-v0.9.9.dump.zst')).toBeLessThan(store.calls.findIndex((call) => call.startsWith('upload ')));
   });
 
   test('a dump that fails never prunes, even with keep set', async () => {
@@ -75,16 +87,15 @@ describe('backupMode', () => {
     expect(store.removed).toEqual([]);
   });
 
-  test('a backup that fails its verification never prunes, and its manifest does not claim it verified', async () => {
+  test('a backup that fails its verification never prunes, and loses its manifest so nothing trusts it', async () => {
     const pg = new FakePg().on('pg_dump', { stdout: fakeDump(64) }).on('pg_restore', { code: 1, stderr: 'pg_restore: error: could not read from input file: end of file\n' });
     const store = bucket();
 
     await expect(backupMode(backupConfig({ keep, verify: 'stream' }), store, pgEnv(pgHost(pg)))).rejects.toThrow(
       /^Reading backups\/shop\/bot\/\d{8}T\d{6}Z-v1\.0\.0\.dump\.zst with pg_restore failed \(compose service db of shop on web1\) with exit code 1: pg_restore: error: could not read from input file: end of file\.$/,
     );
-    expect(store.removed).toEqual([]);
-    const manifest = JSON.parse(store.bytes(manifestKey(newKey(store))).toString()) as BackupManifest;
-    expect(manifest.verified).toBeUndefined();
+    expect(store.removed).toEqual([manifestKey(newKey(store))]);
+    expect(store.keys).toEqual([lastYear, manifestKey(lastYear), newKey(store)].sort());
   });
 
   test('a bucket that cannot be listed fails before the host is reached', async () => {

@@ -1,6 +1,6 @@
 import { Readable, addAbortSignal } from 'node:stream';
 import { UserError } from '../../src/errors/user-error.js';
-import type { ObjectStore, StoredObject } from '../../src/backup/backup-store.js';
+import type { ObjectStore, PendingUpload, StoredObject } from '../../src/backup/backup-store.js';
 
 export interface MemoryObject {
   bytes: Buffer;
@@ -24,6 +24,8 @@ export interface UploadFailure {
 export class MemoryStore implements ObjectStore {
   readonly objects = new Map<string, MemoryObject>();
   readonly calls: string[] = [];
+  /** Multipart uploads left open, as a killed run leaves them (`leaveUpload`). */
+  readonly pending: PendingUpload[] = [];
   private uploadFailure: UploadFailure | undefined;
   private writeFailure: ((key: string) => Error | undefined) | undefined;
   private removeFailure: ((key: string) => Error | undefined) | undefined;
@@ -32,6 +34,12 @@ export class MemoryStore implements ObjectStore {
   /** An object as if uploaded earlier, e.g. a backup of last week. */
   put(key: string, bytes: Buffer | string, lastModified = new Date()): this {
     this.objects.set(key, { bytes: Buffer.from(bytes), contentType: 'application/octet-stream', lastModified });
+    return this;
+  }
+
+  /** An upload a killed run left open. */
+  leaveUpload(key: string): this {
+    this.pending.push({ key, uploadId: `upload-${this.pending.length + 1}` });
     return this;
   }
 
@@ -138,6 +146,16 @@ export class MemoryStore implements ObjectStore {
     const failure = this.removeFailure?.(key);
     if (failure) throw failure;
     this.objects.delete(key);
+  }
+
+  async pendingUploads(folder: string): Promise<PendingUpload[]> {
+    this.calls.push(`pendingUploads ${folder}`);
+    return this.pending.filter((upload) => upload.key.startsWith(folder));
+  }
+
+  async abortUpload(upload: PendingUpload): Promise<void> {
+    this.calls.push(`abortUpload ${upload.key}`);
+    this.pending.splice(this.pending.findIndex((open) => open.uploadId === upload.uploadId), 1);
   }
 
   private existing(key: string): MemoryObject {

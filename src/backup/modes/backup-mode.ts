@@ -4,7 +4,7 @@ import type { ObjectStore } from '../backup-store.js';
 import { withDatabase } from '../database-session.js';
 import { formatBytes } from '../format-bytes.js';
 import type { BackupManifest } from '../manifest.js';
-import { backupFolder, dumpKey } from '../object-keys.js';
+import { backupFolder, dumpKey, manifestKey } from '../object-keys.js';
 import { abortDeadUploads } from '../steps/abort-dead-uploads.js';
 import { dumpToStore } from '../steps/dump.js';
 import { verifyBackup } from '../steps/verify.js';
@@ -17,7 +17,10 @@ export interface BackupModeResult {
   prune?: PruneResult;
 }
 
-/** Dump, then prove it restores (`verify`), then apply retention: a backup that failed any step never prunes. */
+/**
+ * Dump, then prove it restores (`verify`), then apply retention: a backup that failed any step
+ * never prunes, and one that failed its verification loses its manifest.
+ */
 export async function backupMode(config: BackupConfig & { source: DatabaseSource }, store: ObjectStore, env: PipelineEnv): Promise<BackupModeResult> {
   const { log } = env;
   // The bucket and the keys are checked before the database is touched or the deploy lock taken.
@@ -30,7 +33,15 @@ export async function backupMode(config: BackupConfig & { source: DatabaseSource
       dumpToStore(pg, store, { key, app: config.app, database: config.database, format: config.format, compression: config.compression, recipients: config.recipients, version: config.version, gitSha: config.gitSha }, log),
     );
     log.info(`Stored ${key}: ${formatBytes(stored.objectBytes)} (dump ${formatBytes(stored.dumpBytes)}), SHA-256 ${stored.sha256}`);
-    return config.verify === 'none' ? stored : verifyBackup(pg, store, stored, config.identity, config.verify, log);
+    if (config.verify === 'none') return stored;
+    try {
+      return await verifyBackup(pg, store, stored, config.identity, config.verify, log);
+    } catch (error) {
+      // A backup that did not restore must not be the one a restore or retention trusts.
+      await store.remove(manifestKey(key));
+      log.warning(`${key} failed its verification: its manifest is removed, so nothing trusts it and the next prune deletes it.`);
+      throw error;
+    }
   });
   return { mode: 'backup', manifest, ...(config.keep ? { prune: await pruneBackups(config, config.keep, store, log) } : {}) };
 }

@@ -1,7 +1,9 @@
 import { PassThrough, type Duplex } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { UserError } from '../../errors/user-error.js';
+import { formatDuration } from '../../inputs/duration.js';
 import type { Log } from '../../log/log.js';
+import { formatBytes } from '../format-bytes.js';
 import { pgReason } from '../pg-reason.js';
 import type { ObjectStore } from '../backup-store.js';
 import type { BackupManifest, Compression, DumpFormat } from '../manifest.js';
@@ -53,7 +55,7 @@ export async function dumpToStore(pg: PgRunner, store: ObjectStore, plan: DumpPl
     };
     const stages: Duplex[] = [dumpBytes, compressor(plan.compression), ...(plan.recipients.length > 0 ? [encryptTo(plan.recipients)] : []), objectBytes, new ExitGate(complete)];
     const flow = pipeline([dumped, ...stages, body]);
-    const upload = store.upload(plan.key, body, 'application/octet-stream', stop.signal);
+    const upload = store.upload(plan.key, body, 'application/octet-stream', stop.signal, progressLine(log, dumpBytes));
     try {
       await Promise.all([
         flow,
@@ -107,4 +109,19 @@ function dumpFailure(database: string, where: string, code: number, stderr: stri
     return new UserError(`pg_dump ${pgDumpVersion} is older than the server (PostgreSQL ${serverVersion}) at ${where}: install postgresql-client-${serverVersion.split('.')[0]} on the runner; no backup was stored.`);
   }
   return new UserError(`pg_dump of ${database} (${where}) failed with exit code ${code}: ${pgReason(stderr, 'no output')}; no backup was stored.`);
+}
+
+/** How often a long upload says how far it got. */
+const PROGRESS_EVERY_MS = 10_000;
+
+/** Logs the first stored part at once (the upload is under way), then at most every 10 s. */
+function progressLine(log: Log, dumped: Digest): (storedBytes: number) => void {
+  const started = Date.now();
+  let last: number | undefined;
+  return (storedBytes) => {
+    const now = Date.now();
+    if (last !== undefined && now - last < PROGRESS_EVERY_MS) return;
+    last = now;
+    log.info(`Uploaded ${formatBytes(storedBytes)} (dump ${formatBytes(dumped.bytes)} so far) in ${formatDuration(now - started)}`);
+  };
 }
