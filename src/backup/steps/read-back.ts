@@ -20,8 +20,9 @@ export interface DumpReader {
 /**
  * Streams a stored dump back out of the store, through the checks a trustworthy restore needs: the
  * object's SHA-256 against the manifest, age's authentication of every chunk, the compression
- * frame's own checksum, and the dump's size; then into `reader`. Any check that fails stops the
- * reader before it sees the end of its input.
+ * frame's own checksum, and the dump's size; then into `reader`. The object's checks fail before
+ * the reader sees the end of its input; the size is checked once the reader has had it all (a
+ * restore checked that way goes into a fresh database, dropped when anything fails).
  */
 export async function readBack(pg: PgRunner, store: ObjectStore, manifest: BackupManifest, identity: string | undefined, reader?: DumpReader): Promise<void> {
   if (manifest.encryptRecipients.length > 0 && identity === undefined) {
