@@ -41,7 +41,8 @@ async function runMode(config: BackupConfig, store: BackupStore, env: PipelineEn
       return checkMode(config, store, new Date());
     case 'prune':
       // readBackupConfig requires `keep` in prune mode.
-      return { mode: 'prune', ...(await pruneBackups(config, config.keep ?? { last: 0, daily: 0, weekly: 0, monthly: 0, yearly: 0 }, store, env.log)) };
+      if (!config.keep) throw new Error('Prune mode runs without keep rules.');
+      return { mode: 'prune', ...(await pruneBackups(config, config.keep, store, env.log)) };
   }
 }
 
