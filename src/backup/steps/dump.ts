@@ -57,15 +57,8 @@ export async function dumpToStore(pg: PgRunner, store: ObjectStore, plan: DumpPl
     const flow = pipeline([dumped, ...stages, body]);
     const upload = store.upload(plan.key, body, 'application/octet-stream', stop.signal, progressLine(log, dumpBytes));
     try {
-      await Promise.all([
-        flow,
-        upload.catch((error: unknown) => {
-          // The store gave up: stop feeding it, which also stops pg_dump.
-          body.destroy(error instanceof Error ? error : new Error(String(error)));
-          throw error;
-        }),
-        verdict,
-      ]);
+      // A store that gives up destroys `body`, which fails the flow; then pg_dump is stopped below.
+      await Promise.all([flow, upload, verdict]);
     } catch (error) {
       stop.abort();
       await Promise.allSettled([flow, upload, dump]);
