@@ -2,7 +2,8 @@ import type { ActionMetadata } from './action-metadata.js';
 import { healthGateAction } from './health-gate.js';
 import { blueGreenSwitchAction } from './blue-green-switch.js';
 import { pgBackupToSpacesAction } from './pg-backup-to-spaces.js';
+import { slackNotifyAction } from './slack-notify.js';
 import { sshDeployAction } from './ssh-deploy.js';
 
 /** Every action the build bundles and writes an action.yml for. */
-export const allActions: readonly ActionMetadata[] = [blueGreenSwitchAction, healthGateAction, pgBackupToSpacesAction, sshDeployAction];
+export const allActions: readonly ActionMetadata[] = [blueGreenSwitchAction, healthGateAction, pgBackupToSpacesAction, slackNotifyAction, sshDeployAction];

@@ -35,7 +35,8 @@ describe.each(allActions.map((action) => ({ folder: action.folder, action })))('
 
   it('keeps defaults that look like numbers or booleans strings, as the runner passes them', () => {
     const defaults = Object.values(yml.inputs).flatMap((input) => (input.default === undefined ? [] : [input.default]));
-    expect(defaults.length).toBeGreaterThan(3);
+    // Not vacuous: every action has such a default (a boolean at least).
+    expect(defaults.some((value) => /^(true|false|\d+)$/.test(String(value)))).toBe(true);
     for (const value of defaults) expect(typeof value).toBe('string');
   });
 });
