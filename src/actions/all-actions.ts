@@ -3,6 +3,7 @@ import { healthGateAction } from './health-gate.js';
 import { blueGreenSwitchAction } from './blue-green-switch.js';
 import { pgBackupToSpacesAction } from './pg-backup-to-spaces.js';
 import { sshDeployAction } from './ssh-deploy.js';
+import { telegramNotifyAction } from './telegram-notify.js';
 
 /** Every action the build bundles and writes an action.yml for. */
-export const allActions: readonly ActionMetadata[] = [blueGreenSwitchAction, healthGateAction, pgBackupToSpacesAction, sshDeployAction];
+export const allActions: readonly ActionMetadata[] = [blueGreenSwitchAction, healthGateAction, pgBackupToSpacesAction, sshDeployAction, telegramNotifyAction];

@@ -10,7 +10,8 @@ export async function deliverOrWarn<T>(channel: string, failOnError: boolean, lo
     return { delivered: true, result: await send() };
   } catch (error) {
     if (failOnError) throw error;
-    const reason = messageOf(error);
+    // The reason is the sentence the step would have failed with; inside the warning it loses its full stop.
+    const reason = messageOf(error).replace(/\.$/, '');
     log.warning(`The ${channel} notification was not delivered (${reason}); the deploy goes on (fail-on-error: false).`);
     return { delivered: false, reason };
   }

@@ -35,7 +35,7 @@ describe.each(allActions.map((action) => ({ folder: action.folder, action })))('
 
   it('keeps defaults that look like numbers or booleans strings, as the runner passes them', () => {
     const defaults = Object.values(yml.inputs).flatMap((input) => (input.default === undefined ? [] : [input.default]));
-    expect(defaults.length).toBeGreaterThan(3);
+    expect(defaults.length).toBeGreaterThan(0);
     for (const value of defaults) expect(typeof value).toBe('string');
   });
 });

@@ -46,9 +46,10 @@ describe('allActions', () => {
     expect([...read].filter((name) => !declared.has(name))).toEqual([]);
   });
 
-  it('marks the keys, passphrases, dotenv text, passwords, database URL, age identity and bot token secret, and the code reads them only untrimmed', () => {
+  it('marks the keys, passphrases, dotenv text, passwords, database URL, age identity and bot tokens secret, and the code reads them only untrimmed', () => {
     const secret = new Set(allActions.flatMap((action) => action.inputs.filter((spec) => spec.secret).map((spec) => spec.name)));
     expect([...secret].sort()).toEqual([
+      'bot-token',
       'database-url',
       'decrypt-identity',
       'env',
