@@ -4,6 +4,14 @@ import { blueGreenSwitchAction } from './blue-green-switch.js';
 import { pgBackupToSpacesAction } from './pg-backup-to-spaces.js';
 import { slackNotifyAction } from './slack-notify.js';
 import { sshDeployAction } from './ssh-deploy.js';
+import { telegramNotifyAction } from './telegram-notify.js';
 
 /** Every action the build bundles and writes an action.yml for. */
-export const allActions: readonly ActionMetadata[] = [blueGreenSwitchAction, healthGateAction, pgBackupToSpacesAction, slackNotifyAction, sshDeployAction];
+export const allActions: readonly ActionMetadata[] = [
+  blueGreenSwitchAction,
+  healthGateAction,
+  pgBackupToSpacesAction,
+  slackNotifyAction,
+  sshDeployAction,
+  telegramNotifyAction,
+];

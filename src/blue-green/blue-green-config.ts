@@ -6,7 +6,7 @@ import type { Log } from '../log/log.js';
 import { readLockInputs, type LockInputs } from '../pipeline/lock-inputs.js';
 import { readSshTargets } from '../ssh/ssh-inputs.js';
 import type { ConnectOptions } from '../ssh/types.js';
-import type { BotApi } from '../telegram/webhook-info.js';
+import type { BotApi } from '../telegram/bot-api.js';
 import type { Color } from './colors.js';
 
 export const MODES = ['webhook', 'polling'] as const;

@@ -1,6 +1,7 @@
 import { formatDuration } from '../inputs/duration.js';
 import type { HostContext } from '../pipeline/host-context.js';
-import { getWebhookInfo, type BotApi, type WebhookInfo } from '../telegram/webhook-info.js';
+import type { BotApi } from '../telegram/bot-api.js';
+import { getWebhookInfo, type WebhookInfo } from '../telegram/webhook-info.js';
 
 /**
  * Webhook mode, after the old color stopped: Telegram must still have the webhook, with no delivery

@@ -1,6 +1,5 @@
 import { UserError } from '../errors/user-error.js';
-import { messageOf } from '../errors/message-of.js';
-import { oneLine } from '../log/one-line.js';
+import { BotApiRefusal, BotApiUnreachable, callBotApi, type BotApi } from './bot-api.js';
 
 /** What getWebhookInfo tells about a bot (the fields the switch judges). */
 export interface WebhookInfo {
@@ -10,31 +9,23 @@ export interface WebhookInfo {
   lastErrorMessage?: string;
 }
 
-/** Where a bot's Bot API lives: the public one, or a local server (`telegram-api-root`). */
-export interface BotApi {
-  root: string;
-  token: string;
+interface WebhookInfoResult {
+  url?: string;
+  pending_update_count?: number;
+  last_error_date?: number;
+  last_error_message?: string;
 }
 
-/**
- * getWebhookInfo for the bot. The token is part of the URL, so no error built here ever quotes
- * the URL; the message says what Telegram or the network said.
- */
+/** getWebhookInfo for the bot; a failure is one sentence naming blue-green-switch's inputs. */
 export async function getWebhookInfo(api: BotApi, timeoutMs = 10_000): Promise<WebhookInfo> {
-  let response: Response;
+  let result: WebhookInfoResult;
   try {
-    response = await fetch(`${api.root.replace(/\/+$/, '')}/bot${api.token}/getWebhookInfo`, { signal: AbortSignal.timeout(timeoutMs) });
+    result = await callBotApi<WebhookInfoResult>(api, 'getWebhookInfo', {}, timeoutMs);
   } catch (error) {
-    const cause = messageOf(error instanceof Error && error.cause instanceof Error ? error.cause : error);
-    throw new UserError(`The Bot API at ${new URL(api.root).host} could not be reached for getWebhookInfo (${oneLine(cause)}): check \`telegram-api-root\` and the runner's network.`);
+    if (error instanceof BotApiUnreachable) throw new UserError(`${error.message}: check \`telegram-api-root\` and the runner's network.`);
+    if (error instanceof BotApiRefusal) throw new UserError(`${error.message}: check \`telegram-token\`.`);
+    throw error;
   }
-  const body = (await response.json().catch(() => undefined)) as
-    | { ok?: boolean; description?: string; result?: { url?: string; pending_update_count?: number; last_error_date?: number; last_error_message?: string } }
-    | undefined;
-  if (!body?.ok || !body.result) {
-    throw new UserError(`The Bot API refused getWebhookInfo (HTTP ${response.status}${body?.description ? `: ${oneLine(body.description)}` : ''}): check \`telegram-token\`.`);
-  }
-  const { result } = body;
   return {
     url: result.url ?? '',
     pendingUpdateCount: result.pending_update_count ?? 0,

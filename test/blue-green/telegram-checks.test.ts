@@ -1,7 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pollerConsumes, webhookStillServed } from '../../src/blue-green/telegram-checks.js';
-import { getWebhookInfo, type BotApi } from '../../src/telegram/webhook-info.js';
+import type { BotApi } from '../../src/telegram/bot-api.js';
+import { getWebhookInfo } from '../../src/telegram/webhook-info.js';
 import { scriptedContext } from '../support/scripted-context.js';
 import { ScriptedSession } from '../support/scripted-session.js';
 import { TelegramStandIn } from '../support/telegram-bot-api.js';

@@ -15,12 +15,58 @@ export interface BotUser extends User {
   supports_inline_queries: boolean;
 }
 
+/** A user's private chat with the bot. */
+export interface PrivateChat {
+  id: number;
+  type: 'private';
+  first_name: string;
+}
+
+/** A group, supergroup (a forum when is_forum) or channel the bot was added to. */
+export interface GroupChat {
+  id: number;
+  type: 'group' | 'supergroup' | 'channel';
+  title: string;
+  username?: string;
+  is_forum?: true;
+}
+
+export type Chat = PrivateChat | GroupChat;
+
+/** A formatting entity of a message's text; offset and length count UTF-16 code units. */
+export interface MessageEntity {
+  type:
+    | 'bold'
+    | 'italic'
+    | 'underline'
+    | 'strikethrough'
+    | 'spoiler'
+    | 'code'
+    | 'pre'
+    | 'text_link'
+    | 'custom_emoji'
+    | 'blockquote'
+    | 'expandable_blockquote';
+  offset: number;
+  length: number;
+  url?: string;
+  language?: string;
+  custom_emoji_id?: string;
+}
+
 export interface Message {
   message_id: number;
   date: number;
-  chat: { id: number; type: 'private'; first_name: string };
-  from: User;
+  chat: Chat;
+  /** Absent in a channel, where the post comes from the channel (sender_chat). */
+  from?: User;
+  sender_chat?: GroupChat;
+  /** The forum topic (or reply thread) the message is in. */
+  message_thread_id?: number;
+  is_topic_message?: true;
   text: string;
+  entities?: MessageEntity[];
+  edit_date?: number;
 }
 
 export interface Update {
@@ -63,6 +109,7 @@ export interface Answer {
   at: number;
   request: number;
   from: string;
+  /** The chat's numeric id, also when the call named it by @username. */
   chat_id: number;
   text: string;
   message: Message;
@@ -90,3 +137,18 @@ export interface WebhookState extends WebhookInfo {
   /** Every failed post, oldest first. */
   errors: Array<{ at: number; message: string }>;
 }
+
+/** Every API call the stand-in answered for a bot: which method, when, and the HTTP status it got. */
+export interface ApiCall {
+  request: number;
+  method: string;
+  at: number;
+  status: number;
+}
+
+/**
+ * An answer the stand-in gives the bot's next call instead of the real one: 429 (flood control, with
+ * parameters.retry_after) or a server error (500 as the Bot API says it; 502-504 as the HTML page of
+ * the proxy in front of it).
+ */
+export type InjectedFailure = { status: 429; retryAfter: number } | { status: 500 | 502 | 503 | 504 };

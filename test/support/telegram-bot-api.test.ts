@@ -284,3 +284,126 @@ describe('webhooks', () => {
     expect(standIn.confirmed(token)).toEqual([expect.objectContaining({ by: 'dropped' })]);
   });
 });
+
+describe('sendMessage and editMessageText in admin chats', () => {
+  const admins = -1001234567890;
+  beforeEach(async () => {
+    await start();
+    standIn.addChat(token, { id: admins, type: 'supergroup', title: 'Admins', username: 'acme_admins', forum: true });
+  });
+
+  it('posts HTML into a forum topic, parsed into text and entities as Telegram returns them', async () => {
+    const topic = standIn.addTopic(token, admins, 'Deploys');
+    const sent = await call('sendMessage', {
+      chat_id: String(admins),
+      message_thread_id: topic,
+      text: '✅ <b>bot</b> a &amp; b &lt;script&gt; <a href="https://github.com/acme/bot/actions/runs/7">run</a>',
+      parse_mode: 'HTML',
+    });
+    expect(sent.body).toEqual({
+      ok: true,
+      result: {
+        message_id: topic + 1,
+        date: expect.any(Number),
+        chat: { id: admins, type: 'supergroup', title: 'Admins', username: 'acme_admins', is_forum: true },
+        from: expect.objectContaining({ id: 123456, is_bot: true }),
+        message_thread_id: topic,
+        is_topic_message: true,
+        text: '✅ bot a & b <script> run',
+        entities: [
+          { type: 'bold', offset: 2, length: 3 },
+          { type: 'text_link', offset: 21, length: 3, url: 'https://github.com/acme/bot/actions/runs/7' },
+        ],
+      },
+    });
+    expect(standIn.messages(token, admins).map((message) => message.text)).toEqual(['✅ bot a & b <script> run']);
+    expect((await call('sendMessage', { chat_id: '@acme_admins', text: 'by username' })).body).toMatchObject({ ok: true, result: { chat: { id: admins } } });
+  });
+
+  it('refuses malformed HTML as Telegram does, and sends nothing', async () => {
+    const refusals = [
+      ['Fix <script>alert(1)</script>', 'Unsupported start tag "script" at byte offset 4'],
+      ['a < b', 'Unsupported start tag "" at byte offset 2'],
+      ['<b>unclosed', 'Can\'t find end tag corresponding to start tag "b"'],
+      ['done</b>', 'Unexpected end tag at byte offset 4'],
+    ];
+    for (const [text, reason] of refusals) {
+      const sent = await call('sendMessage', { chat_id: admins, text: text as string, parse_mode: 'HTML' });
+      expect(sent).toMatchObject({ status: 400, body: { ok: false, error_code: 400, description: `Bad Request: can't parse entities: ${reason}` } });
+    }
+    // Without a parse mode the same text is just text.
+    expect((await call('sendMessage', { chat_id: admins, text: 'a < b' })).body).toMatchObject({ ok: true, result: { text: 'a < b' } });
+    expect(standIn.messages(token, admins)).toHaveLength(1);
+  });
+
+  it('allows 4096 characters after parsing (counted as code points, markup not counted) and refuses one more', async () => {
+    const emoji = '🚀'.repeat(4096);
+    expect((await call('sendMessage', { chat_id: admins, text: `<b>${emoji}</b>`, parse_mode: 'HTML' })).body.ok).toBe(true);
+    expect((await call('sendMessage', { chat_id: admins, text: `${'&amp;'.repeat(4097)}`, parse_mode: 'HTML' })).body).toEqual({
+      ok: false,
+      error_code: 400,
+      description: 'Bad Request: message is too long',
+    });
+    expect((await call('sendMessage', { chat_id: admins, text: '<b> </b>', parse_mode: 'HTML' })).body.description).toBe('Bad Request: message text is empty');
+    expect((await call('sendMessage', { chat_id: admins, text: 'x', parse_mode: 'Markdown' })).body.description).toMatch(/^Bad Request: the stand-in does not parse Markdown/);
+    expect((await call('sendMessage', { chat_id: admins, text: 'x', parse_mode: 'XML' })).body.description).toBe('Bad Request: unsupported parse_mode');
+  });
+
+  it('edits the bot\'s message in place, refuses an edit that changes nothing, and one of a deleted message', async () => {
+    const sent = await call('sendMessage', { chat_id: admins, text: '🚀 <b>deploying</b>', parse_mode: 'HTML' });
+    const id = (sent.body.result as { message_id: number }).message_id;
+    const edited = await call('editMessageText', { chat_id: admins, message_id: id, text: '✅ <b>deployed</b>', parse_mode: 'HTML' });
+    expect(edited.body).toMatchObject({ ok: true, result: { message_id: id, text: '✅ deployed', edit_date: expect.any(Number), entities: [{ type: 'bold', offset: 2, length: 8 }] } });
+    expect(standIn.messages(token, admins)).toEqual([expect.objectContaining({ message_id: id, text: '✅ deployed' })]);
+
+    const again = await call('editMessageText', { chat_id: admins, message_id: id, text: '✅ <b>deployed</b>', parse_mode: 'HTML' });
+    expect(again.body.description).toBe(
+      'Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message',
+    );
+    // The same text without the bold is a change.
+    expect((await call('editMessageText', { chat_id: admins, message_id: id, text: '✅ deployed' })).body.ok).toBe(true);
+    expect((await call('editMessageText', { chat_id: admins, message_id: id, text: '<i>x', parse_mode: 'HTML' })).body.description).toBe(
+      'Bad Request: can\'t parse entities: Can\'t find end tag corresponding to start tag "i"',
+    );
+
+    expect((await call('deleteMessage', { chat_id: admins, message_id: id })).body).toEqual({ ok: true, result: true });
+    expect((await call('editMessageText', { chat_id: admins, message_id: id, text: 'gone?' })).body.description).toBe('Bad Request: message to edit not found');
+    expect((await call('deleteMessage', { chat_id: admins, message_id: id })).body.description).toBe('Bad Request: message to delete not found');
+    expect(standIn.messages(token, admins)).toEqual([]);
+  });
+
+  it('refuses an edit of a message the bot did not send', async () => {
+    standIn.inject(token, 'hello', { id: 42, first_name: 'Ann' });
+    const [update] = standIn.pending(token);
+    const edit = await call('editMessageText', { chat_id: 42, message_id: update!.message.message_id, text: 'mine now' });
+    expect(edit.body.description).toBe("Bad Request: message can't be edited");
+  });
+
+  it('names what is wrong with the chat or the topic', async () => {
+    expect((await call('sendMessage', { chat_id: -1009999, text: 'hi' })).body.description).toBe('Bad Request: chat not found');
+    expect((await call('sendMessage', { chat_id: '@nobody_here', text: 'hi' })).body.description).toBe('Bad Request: chat not found');
+    expect((await call('sendMessage', { chat_id: admins, message_thread_id: 777, text: 'hi' })).body.description).toBe('Bad Request: message thread not found');
+    standIn.removeFromChat(token, admins);
+    expect((await call('sendMessage', { chat_id: admins, text: 'hi' })).body).toEqual({ ok: false, error_code: 403, description: 'Forbidden: bot was kicked from the supergroup chat' });
+  });
+
+  it('answers the next calls with an injected 429 (retry_after) or server error, then normally, and logs every call', async () => {
+    standIn.failNext(token, { status: 429, retryAfter: 3 }, { status: 502 });
+    const limited = await call('sendMessage', { chat_id: admins, text: 'one' });
+    expect(limited).toMatchObject({
+      status: 429,
+      body: { ok: false, error_code: 429, description: 'Too Many Requests: retry after 3', parameters: { retry_after: 3 } },
+    });
+    const response = await fetch(`${standIn.apiRoot()}/bot${token}/sendMessage`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ chat_id: admins, text: 'two' }) });
+    expect(response.status).toBe(502);
+    expect(response.headers.get('content-type')).toBe('text/html');
+    expect(await response.text()).toContain('<title>502 Bad Gateway</title>');
+    expect((await call('sendMessage', { chat_id: admins, text: 'three' })).body.ok).toBe(true);
+    expect(standIn.calls(token).map(({ method, status }) => [method, status])).toEqual([
+      ['sendMessage', 429],
+      ['sendMessage', 502],
+      ['sendMessage', 200],
+    ]);
+    expect(standIn.messages(token, admins).map((message) => message.text)).toEqual(['three']);
+  });
+});

@@ -2,16 +2,22 @@ import { createServer, request as httpRequest, type IncomingMessage, type Server
 import { connect, type AddressInfo } from 'node:net';
 import type {
   Answer,
+  ApiCall,
   BotUser,
+  Chat,
   Confirmation,
   Delivery,
   Gap,
+  GroupChat,
+  InjectedFailure,
   Message,
+  MessageEntity,
   Refusal,
   Update,
   WebhookInfo,
   WebhookState,
 } from './telegram-bot-api-types.js';
+import { HtmlError, parseTelegramHtml } from './telegram-html-parser.js';
 
 const terminatedByGetUpdates =
   'Conflict: terminated by other getUpdates request; make sure that only one bot instance is running';
@@ -23,6 +29,10 @@ const longPollMaxSeconds = 50;
 // The reference answers a woken long poll this long after the first update, so a burst goes out in one answer.
 const wakeDelayMs = 1;
 const webhookTimeoutMs = 10_000;
+// After entity parsing, counted in code points as the reference does (utf8_length).
+const messageTextMax = 4096;
+const notModified =
+  'Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message';
 
 type Params = Record<string, unknown>;
 
@@ -32,6 +42,25 @@ interface Call {
   to: string;
   res: ServerResponse;
   clientGone: boolean;
+  /** Records the answer in the bot's call log, once the bot is known. */
+  answered?: (status: number) => void;
+}
+
+/** A group, supergroup or channel the bot was added to. */
+interface Group {
+  chat: GroupChat;
+  /** Message ids count per chat in groups, as on Telegram. */
+  nextMessageId: number;
+  /** A forum's topics: the id of each topic's first message. */
+  topics: Set<number>;
+  /** Set when the bot was removed: it can no longer post there. */
+  kicked: boolean;
+}
+
+/** A message in a chat, and whether the bot sent it (only those can be edited by it). */
+interface Stored {
+  message: Message;
+  bySelf: boolean;
 }
 
 interface Poll {
@@ -58,6 +87,12 @@ interface Bot {
   nextMessageId: number;
   /** The private chats that wrote to the bot: a bot cannot start a conversation. */
   chats: Map<number, string>;
+  groups: Map<number, Group>;
+  /** Every message in every chat of the bot, by chat id then message id; deleted ones are gone. */
+  messages: Map<number, Map<number, Stored>>;
+  /** Answers the next calls get instead of the real ones. */
+  failures: InjectedFailure[];
+  calls: ApiCall[];
   waiting?: Poll;
   previousPoll: { offset: number; at: number };
   nextConflictAt: number;
@@ -93,8 +128,15 @@ export interface StandInOptions {
  * - webhooks and getUpdates exclude each other: setWebhook ends a waiting poll and checks that the URL accepts
  *   connections before answering; each update is then posted (with X-Telegram-Bot-Api-Secret-Token) until a 2xx,
  *   failures showing in getWebhookInfo;
- * - sendMessage only reaches private chats that wrote to the bot (an injected update).
- * Unlike Telegram, webhook URLs are plain http (as with the reference's --local mode) and posts go one at a time.
+ * - sendMessage only reaches private chats that wrote to the bot (an injected update) and the groups, supergroups
+ *   (forums with topics: message_thread_id) and channels it was added to (addChat), by id or @username;
+ * - text in parse_mode HTML is parsed as the reference parses it (telegram-html-parser.ts): malformed HTML is refused
+ *   with "can't parse entities", and the text after parsing may have at most 4096 characters;
+ * - editMessageText edits the bot's own messages: "message is not modified" when nothing changes, "message to edit
+ *   not found" once deleted (deleteMessage);
+ * - failNext makes the next calls answer 429 with retry_after, or a server error.
+ * Unlike Telegram, webhook URLs are plain http (as with the reference's --local mode) and posts go one at a time;
+ * Markdown parse modes are not parsed (refused), and there is no flood control unless injected.
  */
 export class TelegramStandIn {
   private readonly bots = new Map<string, Bot>();
@@ -153,6 +195,10 @@ export class TelegramStandIn {
       nextUpdateId: 100_000_000 + Math.floor(Math.random() * 800_000_000),
       nextMessageId: 1,
       chats: new Map(),
+      groups: new Map(),
+      messages: new Map(),
+      failures: [],
+      calls: [],
       previousPoll: { offset: -1, at: -Infinity },
       nextConflictAt: 0,
       webhookGeneration: 0,
@@ -180,6 +226,7 @@ export class TelegramStandIn {
     };
     bot.queue.push(update);
     bot.chats.set(from.id, from.first_name);
+    this.store(bot, update.message, false);
     const poll = bot.waiting;
     if (poll && !poll.woken) {
       poll.woken = true;
@@ -188,6 +235,45 @@ export class TelegramStandIn {
     }
     this.post(bot);
     return update.update_id;
+  }
+
+  /** Adds the bot to a group, supergroup (`forum: true` for topics) or channel, so it can post there. */
+  addChat(token: string, chat: { id: number; type: GroupChat['type']; title: string; username?: string; forum?: boolean }): GroupChat {
+    const bot = this.bot(token);
+    const { id, type, title, username, forum } = chat;
+    const group: GroupChat = { id, type, title, ...(username ? { username } : {}), ...(forum ? { is_forum: true as const } : {}) };
+    bot.groups.set(id, { chat: group, nextMessageId: 1, topics: new Set(), kicked: false });
+    return group;
+  }
+
+  /** Creates a forum topic; returns its message_thread_id (the id of the topic's first message, as on Telegram). */
+  addTopic(token: string, chatId: number, name: string): number {
+    const group = this.group(token, chatId);
+    if (!group.chat.is_forum) throw new Error(`Chat ${chatId} is not a forum: add it with forum: true.`);
+    const threadId = group.nextMessageId++;
+    group.topics.add(threadId);
+    this.store(this.bot(token), { message_id: threadId, date: unixTime(), chat: group.chat, text: name }, false);
+    return threadId;
+  }
+
+  /** The bot is removed from the chat: from now on it is refused there with 403. */
+  removeFromChat(token: string, chatId: number): void {
+    this.group(token, chatId).kicked = true;
+  }
+
+  /** The next calls of the bot, whatever the method, get these answers instead, in order. */
+  failNext(token: string, ...failures: InjectedFailure[]): void {
+    this.bot(token).failures.push(...failures);
+  }
+
+  /** Every call the stand-in answered for the bot (with a token it knows), in order. */
+  calls(token: string): ApiCall[] {
+    return this.bot(token).calls.map((call) => ({ ...call }));
+  }
+
+  /** The bot's own messages in a chat as they are now (edited, deleted ones gone), oldest first. */
+  messages(token: string, chatId: number): Message[] {
+    return [...(this.bot(token).messages.get(chatId)?.values() ?? [])].filter((stored) => stored.bySelf).map((stored) => structuredClone(stored.message));
   }
 
   delivered(token: string): Delivery[] {
@@ -252,6 +338,18 @@ export class TelegramStandIn {
     return bot;
   }
 
+  private group(token: string, chatId: number): Group {
+    const group = this.bot(token).groups.get(chatId);
+    if (!group) throw new Error(`The bot was not added to chat ${chatId}: call addChat first.`);
+    return group;
+  }
+
+  private store(bot: Bot, message: Message, bySelf: boolean): void {
+    const chat = bot.messages.get(message.chat.id) ?? new Map<number, Stored>();
+    chat.set(message.message_id, { message, bySelf });
+    bot.messages.set(message.chat.id, chat);
+  }
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const call: Call = { request: ++this.requests, to: `${req.socket.remoteAddress}:${req.socket.remotePort}`, res, clientGone: false };
     res.on('close', () => {
@@ -264,13 +362,17 @@ export class TelegramStandIn {
     if (!path) return fail(call, 404, 'Not Found');
     const bot = this.bots.get(decodeURIComponent(path[1] ?? ''));
     if (!bot) return fail(call, 401, 'Unauthorized');
+    const method = path[2] ?? '';
+    call.answered = (status) => bot.calls.push({ request: call.request, method, at: Date.now(), status });
     let params: Params;
     try {
       params = { ...Object.fromEntries(url.searchParams), ...parseBody(req.headers['content-type'] ?? '', await readBody(req)) };
     } catch {
       return fail(call, 400, "Bad Request: can't parse the request body");
     }
-    switch ((path[2] ?? '').toLowerCase()) {
+    const failure = bot.failures.shift();
+    if (failure) return answerFailure(call, failure);
+    switch (method.toLowerCase()) {
       case 'getme':
         return ok(call, bot.user);
       case 'getupdates':
@@ -283,6 +385,10 @@ export class TelegramStandIn {
         return ok(call, webhookInfo(bot));
       case 'sendmessage':
         return this.sendMessage(bot, call, params);
+      case 'editmessagetext':
+        return this.editMessageText(bot, call, params);
+      case 'deletemessage':
+        return this.deleteMessage(bot, call, params);
       default:
         return fail(call, 404, 'Not Found: method not found');
     }
@@ -429,21 +535,63 @@ export class TelegramStandIn {
 
   private sendMessage(bot: Bot, call: Call, params: Params): void {
     const chatId = stringArg(params, 'chat_id');
-    const text = stringArg(params, 'text');
+    const rawText = stringArg(params, 'text');
     if (!chatId) return fail(call, 400, 'Bad Request: chat_id is empty');
-    if (!text) return fail(call, 400, 'Bad Request: message text is empty');
-    const firstName = bot.chats.get(Number(chatId));
-    if (firstName === undefined) return fail(call, 400, 'Bad Request: chat not found');
+    if (!rawText) return fail(call, 400, 'Bad Request: message text is empty');
+    const chat = chatOf(bot, chatId);
+    if ('refusal' in chat) return fail(call, chat.status, chat.refusal);
+    const formatted = formattedText(params);
+    if ('refusal' in formatted) return fail(call, 400, formatted.refusal);
+    const threadId = integerArg(params, 'message_thread_id', 0);
+    const group = chat.chat.type === 'private' ? undefined : bot.groups.get(chat.chat.id);
+    if (threadId !== 0) {
+      // A forum's topics, or elsewhere the thread of replies to an existing message.
+      const exists = group?.chat.is_forum ? group.topics.has(threadId) : bot.messages.get(chat.chat.id)?.has(threadId);
+      if (!exists) return fail(call, 400, 'Bad Request: message thread not found');
+    }
     const { id, is_bot, first_name, username } = bot.user;
     const message: Message = {
-      message_id: bot.nextMessageId++,
+      message_id: group ? group.nextMessageId++ : bot.nextMessageId++,
       date: unixTime(),
-      chat: { id: Number(chatId), type: 'private', first_name: firstName },
-      from: { id, is_bot, first_name, username },
-      text,
+      chat: chat.chat,
+      ...(chat.chat.type === 'channel' ? { sender_chat: chat.chat } : { from: { id, is_bot, first_name, username } }),
+      ...(threadId !== 0 ? { message_thread_id: threadId, ...(group?.chat.is_forum ? { is_topic_message: true as const } : {}) } : {}),
+      text: formatted.text,
+      ...(formatted.entities.length > 0 ? { entities: formatted.entities } : {}),
     };
-    bot.answers.push({ at: Date.now(), request: call.request, from: call.to, chat_id: Number(chatId), text, message, params });
+    this.store(bot, message, true);
+    bot.answers.push({ at: Date.now(), request: call.request, from: call.to, chat_id: chat.chat.id, text: formatted.text, message, params });
     ok(call, message);
+  }
+
+  private editMessageText(bot: Bot, call: Call, params: Params): void {
+    const chatId = stringArg(params, 'chat_id');
+    if (!chatId) return fail(call, 400, stringArg(params, 'inline_message_id') ? 'Bad Request: the stand-in has no inline messages' : 'Bad Request: chat_id is empty');
+    const chat = chatOf(bot, chatId);
+    if ('refusal' in chat) return fail(call, chat.status, chat.refusal);
+    const messageId = integerArg(params, 'message_id', 0);
+    if (messageId === 0) return fail(call, 400, 'Bad Request: message identifier is not specified');
+    if (!stringArg(params, 'text')) return fail(call, 400, 'Bad Request: message text is empty');
+    const stored = bot.messages.get(chat.chat.id)?.get(messageId);
+    if (!stored) return fail(call, 400, 'Bad Request: message to edit not found');
+    if (!stored.bySelf) return fail(call, 400, "Bad Request: message can't be edited");
+    const formatted = formattedText(params);
+    if ('refusal' in formatted) return fail(call, 400, formatted.refusal);
+    const { message } = stored;
+    if (message.text === formatted.text && JSON.stringify(message.entities ?? []) === JSON.stringify(formatted.entities)) return fail(call, 400, notModified);
+    message.text = formatted.text;
+    if (formatted.entities.length > 0) message.entities = formatted.entities;
+    else delete message.entities;
+    message.edit_date = unixTime();
+    ok(call, structuredClone(message));
+  }
+
+  private deleteMessage(bot: Bot, call: Call, params: Params): void {
+    const chat = chatOf(bot, stringArg(params, 'chat_id'));
+    if ('refusal' in chat) return fail(call, chat.status, chat.refusal);
+    const messages = bot.messages.get(chat.chat.id);
+    if (!messages?.delete(integerArg(params, 'message_id', 0))) return fail(call, 400, 'Bad Request: message to delete not found');
+    ok(call, true);
   }
 
   private later(ms: number, run: () => void): NodeJS.Timeout {
@@ -483,6 +631,54 @@ function webhookInfo(bot: Bot): WebhookInfo {
   return info;
 }
 
+/** The chat a chat_id names (a number, or @username for public groups and channels), or why the bot cannot post there. */
+function chatOf(bot: Bot, chatId: string): { chat: Chat } | { status: number; refusal: string } {
+  const group = chatId.startsWith('@')
+    ? [...bot.groups.values()].find((candidate) => candidate.chat.username?.toLowerCase() === chatId.slice(1).toLowerCase())
+    : bot.groups.get(Number(chatId));
+  if (group) {
+    if (group.kicked) return { status: 403, refusal: `Forbidden: bot was kicked from the ${group.chat.type} chat` };
+    return { chat: group.chat };
+  }
+  const firstName = /^-?\d+$/.test(chatId) ? bot.chats.get(Number(chatId)) : undefined;
+  if (firstName === undefined) return { status: 400, refusal: 'Bad Request: chat not found' };
+  return { chat: { id: Number(chatId), type: 'private', first_name: firstName } };
+}
+
+/** The text as Telegram stores it: parsed by parse_mode, then checked as the reference checks it. */
+function formattedText(params: Params): { text: string; entities: MessageEntity[] } | { refusal: string } {
+  const raw = stringArg(params, 'text');
+  // JSON can carry half a surrogate pair, which is no UTF-8.
+  if (/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(raw)) return { refusal: 'Bad Request: strings must be encoded in UTF-8' };
+  const mode = stringArg(params, 'parse_mode').toLowerCase();
+  let formatted: { text: string; entities: MessageEntity[] };
+  if (mode === '') formatted = { text: raw, entities: [] };
+  else if (mode === 'html') {
+    try {
+      formatted = parseTelegramHtml(raw);
+    } catch (error) {
+      if (error instanceof HtmlError) return { refusal: `Bad Request: can't parse entities: ${error.message}` };
+      throw error;
+    }
+  } else if (mode === 'markdown' || mode === 'markdownv2') return { refusal: `Bad Request: the stand-in does not parse ${stringArg(params, 'parse_mode')}, only HTML` };
+  else return { refusal: 'Bad Request: unsupported parse_mode' };
+  if (formatted.text.trim() === '') return { refusal: 'Bad Request: message text is empty' };
+  if ([...formatted.text].length > messageTextMax) return { refusal: 'Bad Request: message is too long' };
+  return formatted;
+}
+
+function answerFailure(call: Call, failure: InjectedFailure): void {
+  if (failure.status === 429) {
+    const description = `Too Many Requests: retry after ${failure.retryAfter}`;
+    return respond(call, 429, { ok: false, error_code: 429, description, parameters: { retry_after: failure.retryAfter } });
+  }
+  if (failure.status === 500) return fail(call, 500, 'Internal Server Error');
+  const reason = { 502: 'Bad Gateway', 503: 'Service Temporarily Unavailable', 504: 'Gateway Time-out' }[failure.status];
+  // What the proxy in front of the Bot API answers when the server behind it is down: HTML, no JSON.
+  const page = `<html>\r\n<head><title>${failure.status} ${reason}</title></head>\r\n<body>\r\n<center><h1>${failure.status} ${reason}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`;
+  respondRaw(call, failure.status, 'text/html', page);
+}
+
 function ok(call: Call, result: unknown, description?: string): void {
   respond(call, 200, description === undefined ? { ok: true, result } : { ok: true, result, description });
 }
@@ -492,9 +688,14 @@ function fail(call: Call, code: number, description: string): void {
 }
 
 function respond(call: Call, status: number, body: unknown): void {
+  respondRaw(call, status, 'application/json', JSON.stringify(body));
+}
+
+function respondRaw(call: Call, status: number, contentType: string, body: string): void {
   if (call.res.writableEnded || call.res.destroyed) return;
-  call.res.writeHead(status, { 'content-type': 'application/json' });
-  call.res.end(JSON.stringify(body));
+  call.answered?.(status);
+  call.res.writeHead(status, { 'content-type': contentType });
+  call.res.end(body);
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {
