@@ -46,7 +46,7 @@ describe('allActions', () => {
     expect([...read].filter((name) => !declared.has(name))).toEqual([]);
   });
 
-  it('marks the keys, passphrases, dotenv text, passwords, database URL, age identity, bot tokens and webhook URL secret, and the code reads them only untrimmed', () => {
+  it('marks the keys, passphrases, dotenv text, passwords, database URL, age identity, bot tokens, GitHub token and webhook URL secret, and the code reads them only untrimmed', () => {
     const secret = new Set(allActions.flatMap((action) => action.inputs.filter((spec) => spec.secret).map((spec) => spec.name)));
     expect([...secret].sort()).toEqual([
       'bot-token',
@@ -61,6 +61,7 @@ describe('allActions', () => {
       'spaces-access-key-id',
       'spaces-secret-access-key',
       'telegram-token',
+      'token',
       'webhook-url',
     ]);
     expect(inputReads().filter(([method, name]) => secret.has(name) && !['raw', 'given'].includes(method))).toEqual([]);
