@@ -38,6 +38,7 @@ describe('cd-production, deploy', () => {
     expect(job.status).toBe('success');
     expect(status(job)).toBe('success');
     expect(job.get('outcome')?.outputs).toMatchObject({ release: 'v1.2.3', 'previous-release': 'v1.2.2', 'active-color': 'green' });
+    expect(job.get('deployment')?.with).toMatchObject({ step: 'start', environment: 'production', ref: '0123456789abcdef0123456789abcdef01234567', version: 'v1.2.3', rollback: 'false' });
     expect(job.get('deployment-end')?.with).toMatchObject({ step: 'finish', 'deployment-id': '42', status: 'success', version: 'v1.2.3' });
   });
 
@@ -126,14 +127,16 @@ describe('cd-production, rollback', () => {
     const job = run({ inputs: { action: 'rollback', image: '', version: '', 'rollback-version': 'v1.2.1' } });
     expect(job.steps()).toEqual(['plan', 'checkout-suite', 'deployment', 'manual-rollback', 'outcome', 'deployment-end']);
     expect(job.get('manual-rollback')?.with).toMatchObject({ rollback: 'true', version: 'v1.2.1', 'nginx-upstream-file': '/etc/nginx/bot-deploy/faceit-bot.conf' });
-    expect(job.get('deployment')?.with).toMatchObject({ step: 'start', rollback: 'true', version: 'v1.2.1' });
+    expect(job.get('deployment')?.with).toMatchObject({ step: 'start', rollback: 'true', version: 'v1.2.1', ref: 'v1.2.1' });
     expect(status(job)).toBe('success');
     expect(job.get('outcome')?.outputs.release).toBe('v1.2.1');
   });
 
-  it('goes back to the previous release when no version is named', () => {
+  it('goes back to the previous release when no version is named, recording the release it reached', () => {
     const job = run({ inputs: { action: 'rollback', version: '' } });
     expect(value(job, 'manual-rollback', 'version')).toBe('');
+    expect(job.get('deployment')?.with).toMatchObject({ ref: '0123456789abcdef0123456789abcdef01234567', version: '' });
+    expect(value(job, 'deployment-end', 'version')).toBe('v1.2.1');
   });
 });
 
