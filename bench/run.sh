@@ -11,3 +11,5 @@ node bench/deploy-ssh-cost.mjs
 node bench/health-gate-latency.mjs
 node bench/blue-green-webhook.mjs
 node bench/blue-green-polling.mjs
+# Generates a 1 GiB database (BENCH_PG_GB) and streams it several ways: takes several minutes.
+node bench/pg-backup.mjs
