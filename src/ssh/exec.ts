@@ -93,6 +93,8 @@ export function runCommand(client: Client, host: string, run: CommandRun, log: L
         }
       }
 
+      // A sink that closes early (its consumer failed) would leave the channel paused for good: drain it instead.
+      run.stdout?.once('close', () => channel.resume());
       channel.on('data', (chunk: Buffer) => stdoutFilter.write(chunk));
       channel.stderr.on('data', (chunk: Buffer) => stderr.write(chunk));
       channel.on('exit', (status: number | null, signal?: string) => {
