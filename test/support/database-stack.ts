@@ -66,7 +66,7 @@ export class DatabaseStack {
 
   /** Runs SQL in `database` (default the app's) as the superuser and returns psql's unaligned output. */
   sql(sqlText: string, database: string = this.database): string {
-    return execFileSync('docker', ['exec', '-i', this.container(), 'psql', '-X', '-q', '-At', '-v', 'ON_ERROR_STOP=1', '-U', this.user, '-d', database], { input: sqlText, encoding: 'utf8' }).trim();
+    return execFileSync('docker', ['exec', '-i', this.container(), 'psql', '-X', '-q', '-At', '-v', 'ON_ERROR_STOP=1', '-U', this.user, '-d', database], { input: sqlText, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] }).trim();
   }
 
   /** A bot's data: users, messages (with text that needs escaping) and a partitioned table. */
