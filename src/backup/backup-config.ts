@@ -7,6 +7,7 @@ import { readSshTargets } from '../ssh/ssh-inputs.js';
 import type { ConnectOptions } from '../ssh/types.js';
 import type { StoreConfig } from './backup-store.js';
 import { parseDatabaseUrl, type DatabaseUrl } from './database-url.js';
+import { checkRecipients } from './age-keys.js';
 import { parseKeepRules, type KeepRules } from './keep-rules.js';
 import type { Compression, DumpFormat } from './manifest.js';
 import type { BackupLocation } from './object-keys.js';
@@ -73,6 +74,7 @@ export function readBackupConfig(inputs: Inputs, log: Log, gitSha: string): Back
   for (const recipient of recipients) {
     if (!RECIPIENT.test(recipient)) throw new InputError(`Input \`encrypt-recipients\` has "${recipient}", which is not an age public key (age1...).`);
   }
+  checkRecipients(recipients);
   const identity = inputs.raw('decrypt-identity').trim();
   if (identity !== '') {
     log.mask(identity);

@@ -30,6 +30,9 @@ export interface StoreConfig {
   connectionTimeoutMs?: number;
 }
 
+/** A connection to the store idle this long is dead: a part of 16 MiB moves in far less even on a slow link. */
+const SOCKET_IDLE_MS = 120_000;
+
 export interface PendingUpload {
   key: string;
   uploadId: string;
@@ -69,7 +72,8 @@ export class BackupStore {
       responseChecksumValidation: 'WHEN_REQUIRED',
       maxAttempts: config.maxAttempts ?? 3,
       // Without it a silently dropped connection waits for the operating system's TCP timeout.
-      requestHandler: { connectionTimeout: config.connectionTimeoutMs ?? 10_000 },
+      // A store that stops answering mid-transfer would otherwise hold the upload, pg_dump and the deploy lock until the job times out.
+      requestHandler: { connectionTimeout: config.connectionTimeoutMs ?? 10_000, socketTimeout: SOCKET_IDLE_MS },
     });
   }
 

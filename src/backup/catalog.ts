@@ -1,7 +1,7 @@
 import { UserError } from '../errors/user-error.js';
 import type { ObjectStore } from './backup-store.js';
 import type { BackupManifest } from './manifest.js';
-import { backupFolder, MANIFEST_SUFFIX, manifestKey, timeOfKey, type BackupLocation } from './object-keys.js';
+import { backupFolder, dumpTimeIn, manifestKey, type BackupLocation } from './object-keys.js';
 
 /** A dump in the bucket; `good` when its manifest exists (written only after the upload completed). */
 export interface CatalogEntry {
@@ -13,15 +13,15 @@ export interface CatalogEntry {
 
 /**
  * Every backup of the location, newest first, from a listing of all pages (so "latest" is right past
- * 1,000 objects). Keys this suite did not write are left out: nothing here may ever delete them.
+ * 1,000 objects). Keys this suite did not write (in subfolders too) are left out: nothing here may ever delete them.
  */
 export async function readCatalog(store: ObjectStore, location: BackupLocation): Promise<CatalogEntry[]> {
-  const objects = await store.list(backupFolder(location));
+  const folder = backupFolder(location);
+  const objects = await store.list(folder);
   const keys = new Set(objects.map((object) => object.key));
   const entries: CatalogEntry[] = [];
   for (const object of objects) {
-    if (object.key.endsWith(MANIFEST_SUFFIX)) continue;
-    const time = timeOfKey(object.key);
+    const time = dumpTimeIn(folder, object.key);
     if (time) entries.push({ key: object.key, time, bytes: object.size, good: keys.has(manifestKey(object.key)) });
   }
   return entries.sort((a, b) => b.time.getTime() - a.time.getTime() || (a.key < b.key ? 1 : -1));

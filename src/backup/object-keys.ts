@@ -34,10 +34,16 @@ export function manifestKey(dump: string): string {
   return `${dump}${MANIFEST_SUFFIX}`;
 }
 
-/** The time a key under `backupFolder` names, or undefined for a key that is not one of ours. */
-export function timeOfKey(key: string): Date | undefined {
-  const name = key.slice(key.lastIndexOf('/') + 1);
-  const match = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z-/.exec(name);
+/** A dump this action writes: `<UTC time>-<version>.dump`, then `.zst` or `.gz`, then `.age`. */
+const DUMP_NAME = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z-[A-Za-z0-9][A-Za-z0-9._-]*\.dump(\.zst|\.gz)?(\.age)?$/;
+
+/**
+ * The time of a dump directly in `folder`, or undefined for any other key (a manifest, a subfolder's
+ * object, a file someone put there): retention must never count or delete what is not ours.
+ */
+export function dumpTimeIn(folder: string, key: string): Date | undefined {
+  if (!key.startsWith(folder)) return undefined;
+  const match = DUMP_NAME.exec(key.slice(folder.length));
   if (!match) return undefined;
   const [, year, month, day, hour, minute, second] = match;
   const time = new Date(`${year}-${month}-${day}T${hour}:${minute}:${second}Z`);

@@ -2,8 +2,8 @@ import { PassThrough } from 'node:stream';
 import { createInterface } from 'node:readline';
 import { UserError } from '../errors/user-error.js';
 import { pgReason } from './pg-reason.js';
-import { END_SNAPSHOT_SCRIPT, MAINTENANCE_DATABASE, psqlArgs, SNAPSHOT_SCRIPT } from './pg-commands.js';
-import type { PgRunner } from './pg-runner.js';
+import { END_SNAPSHOT_SCRIPT, psqlArgs, SNAPSHOT_SCRIPT } from './pg-commands.js';
+import type { PgRunner, PgRunResult } from './pg-runner.js';
 
 /** An open read-only transaction whose snapshot a dump reads from, and what it saw. */
 export interface Snapshot {
@@ -22,7 +22,14 @@ export interface Snapshot {
 export async function openSnapshot(pg: PgRunner, database: string): Promise<Snapshot> {
   const input = new PassThrough();
   const output = new PassThrough();
-  const session = pg.run('psql', psqlArgs(database), { stdin: input, stdout: output });
+  const running = pg.run('psql', psqlArgs(database), { stdin: input, stdout: output });
+  // Settled now, read later: a connection lost mid-dump must not surface as an unhandled rejection first.
+  const session = running.then((result) => ({ result }), (error: unknown) => ({ error }));
+  const ended = async (): Promise<PgRunResult> => {
+    const outcome = await session;
+    if ('error' in outcome) throw outcome.error;
+    return outcome.result;
+  };
   const lines = createInterface({ input: output })[Symbol.asyncIterator]();
   input.write(SNAPSHOT_SCRIPT);
   const answers: string[] = [];
@@ -34,7 +41,7 @@ export async function openSnapshot(pg: PgRunner, database: string): Promise<Snap
   const [id, counts, serverVersion] = answers;
   if (id === undefined || counts === undefined || serverVersion === undefined) {
     input.end();
-    const result = await session;
+    const result = await ended();
     throw new UserError(`Could not open a snapshot of database ${database} (${pg.where}): ${pgReason(result.stderr, `psql exited with ${result.code}`)}.`);
   }
   return {
@@ -45,7 +52,7 @@ export async function openSnapshot(pg: PgRunner, database: string): Promise<Snap
       input.end(END_SNAPSHOT_SCRIPT);
       // Drain the rest so the session can end; what it says no longer matters once the dump is stored.
       for (;;) if ((await lines.next()).done) break;
-      await session;
+      await ended();
     },
   };
 }
@@ -56,5 +63,3 @@ export async function toolVersion(pg: PgRunner, tool: 'pg_dump' | 'pg_restore'):
   if (result.code === 127) throw new UserError(`${tool} is not installed where it must run (${pg.where}): install PostgreSQL's client tools there.`);
   return /(\d+(?:\.\d+)+)/.exec(result.stdout)?.[1] ?? result.stdout.trim();
 }
-
-export { MAINTENANCE_DATABASE };

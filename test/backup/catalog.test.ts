@@ -19,7 +19,11 @@ describe('readCatalog', () => {
       .put(`${folder}latest.dump.zst`, 'x')
       .put(`${folder}20261345T000000Z-v9.dump.zst`, 'x')
       .put(`${folder}20261102T000000Z-v9.dump.zst.manifest.json`, '{}')
-      .put('backups/shop/bot-old/20261130T010000Z-v2.dump.zst', 'x');
+      .put('backups/shop/bot-old/20261130T010000Z-v2.dump.zst', 'x')
+      // Not ours either: a copy moved into a subfolder by hand, a file named like a backup.
+      .put(`${folder}archive/20250101T000000Z-v0.dump.zst`, 'x')
+      .put(`${folder}archive/20250101T000000Z-v0.dump.zst.manifest.json`, '{}')
+      .put(`${folder}20250101T000000Z-readme.txt`, 'x');
 
     const entries = await readCatalog(store, location);
 

@@ -1,4 +1,4 @@
-import { backupFolder, dumpExtension, dumpKey, keyTime, manifestKey, timeOfKey } from '../../src/backup/object-keys.js';
+import { backupFolder, dumpExtension, dumpKey, dumpTimeIn, keyTime, manifestKey } from '../../src/backup/object-keys.js';
 
 const location = { prefix: 'backups', app: 'shop', database: 'bot' };
 
@@ -21,19 +21,26 @@ describe('object keys', () => {
     expect(byKey).toEqual(byTime);
   });
 
-  test('timeOfKey reads back the time of dumpKey, to the second', () => {
+  test('dumpTimeIn reads back the time of dumpKey, to the second, and not of its manifest', () => {
     const time = new Date('2026-11-30T23:27:46.512Z');
     const key = dumpKey(location, time, 'v1.2.3', 'zstd', true);
-    expect(timeOfKey(key)).toEqual(new Date('2026-11-30T23:27:46Z'));
-    expect(timeOfKey(manifestKey(key))).toEqual(new Date('2026-11-30T23:27:46Z'));
+    expect(dumpTimeIn(backupFolder(location), key)).toEqual(new Date('2026-11-30T23:27:46Z'));
+    expect(dumpTimeIn(backupFolder(location), manifestKey(key))).toBeUndefined();
   });
 
-  test.each(['backups/shop/bot/notes.txt', 'backups/shop/bot/20261130T232746Z.dump', 'backups/shop/bot/20261130T232746-v1.dump', 'backups/shop/bot/2026113T232746Z-v1.dump', 'backups/shop/bot/20261399T999999Z-v1.dump'])(
-    'timeOfKey: %s is not one of ours',
-    (key) => {
-      expect(timeOfKey(key)).toBeUndefined();
-    },
-  );
+  test.each([
+    'backups/shop/bot/notes.txt',
+    'backups/shop/bot/20261130T232746Z.dump',
+    'backups/shop/bot/20261130T232746-v1.dump',
+    'backups/shop/bot/2026113T232746Z-v1.dump',
+    'backups/shop/bot/20261399T999999Z-v1.dump',
+    'backups/shop/bot/20250101T000000Z-readme.txt',
+    'backups/shop/bot/archive/20250101T000000Z-v0.dump.zst',
+    'backups/shop/bot/20250101T000000Z-v0.dump.bz2',
+    'backups/shop/other/20250101T000000Z-v0.dump',
+  ])('dumpTimeIn: %s is not one of ours', (key) => {
+    expect(dumpTimeIn('backups/shop/bot/', key)).toBeUndefined();
+  });
 
   test.each([
     ['zstd', false, 'dump.zst'],

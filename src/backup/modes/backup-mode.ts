@@ -5,6 +5,8 @@ import { withDatabase } from '../database-session.js';
 import { formatBytes } from '../format-bytes.js';
 import type { BackupManifest } from '../manifest.js';
 import { backupFolder, dumpKey, manifestKey } from '../object-keys.js';
+import { InputError } from '../../inputs/input-error.js';
+import { recipientOf } from '../age-keys.js';
 import { abortDeadUploads } from '../steps/abort-dead-uploads.js';
 import { dumpToStore } from '../steps/dump.js';
 import { verifyBackup } from '../steps/verify.js';
@@ -23,7 +25,10 @@ export interface BackupModeResult {
  */
 export async function backupMode(config: BackupConfig & { source: DatabaseSource }, store: ObjectStore, env: PipelineEnv): Promise<BackupModeResult> {
   const { log } = env;
-  // The bucket and the keys are checked before the database is touched or the deploy lock taken.
+  // The identity, the bucket and the keys are checked before the database is touched or the deploy lock taken.
+  if (config.identity !== undefined && config.verify !== 'none' && config.recipients.length > 0 && !config.recipients.includes(await recipientOf(config.identity))) {
+    throw new InputError('Input `decrypt-identity` is not the identity of any of `encrypt-recipients`, so the backup could not be verified: give the matching identity.');
+  }
   await store.list(backupFolder(config.location));
   const key = dumpKey(config.location, new Date(), config.version, config.compression, config.recipients.length > 0);
   const manifest = await withDatabase(config.source, config.app, env, async (pg) => {

@@ -3,6 +3,7 @@ import type { PipelineEnv } from '../../pipeline/host-pipeline.js';
 import type { BackupConfig, DatabaseSource } from '../backup-config.js';
 import type { ObjectStore } from '../backup-store.js';
 import { newestGood, readCatalog, readManifest } from '../catalog.js';
+import { recipientOf } from '../age-keys.js';
 import { withDatabase } from '../database-session.js';
 import type { BackupManifest } from '../manifest.js';
 import { backupFolder } from '../object-keys.js';
@@ -20,8 +21,13 @@ export interface RestoreModeResult {
  */
 export async function restoreMode(config: BackupConfig & { source: DatabaseSource }, store: ObjectStore, env: PipelineEnv): Promise<RestoreModeResult> {
   const manifest = await readManifest(store, await chosenBackup(config, store));
-  if (manifest.encryptRecipients.length > 0 && config.identity === undefined) {
-    throw new UserError(`${manifest.key} is encrypted (age): give its identity as the secret input \`decrypt-identity\`.`);
+  if (manifest.encryptRecipients.length > 0) {
+    if (config.identity === undefined) throw new UserError(`${manifest.key} is encrypted (age): give its identity as the secret input \`decrypt-identity\`.`);
+    // A malformed or wrong identity fails here, not after a fresh database was created.
+    const recipient = await recipientOf(config.identity);
+    if (!manifest.encryptRecipients.includes(recipient)) {
+      throw new UserError(`Could not decrypt ${manifest.key} with \`decrypt-identity\`: its public key ${recipient} is not among the backup's recipients (${manifest.encryptRecipients.join(', ')}).`);
+    }
   }
   await withDatabase(config.source, config.app, env, (pg) =>
     env.log.group(`Restoring ${manifest.key} over database ${config.database} (${pg.where})`, async () => {

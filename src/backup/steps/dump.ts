@@ -44,6 +44,9 @@ export async function dumpToStore(pg: PgRunner, store: ObjectStore, plan: DumpPl
   const dumped = new PassThrough();
   const body = new PassThrough();
   try {
+    // Every stage exists before pg_dump starts, so nothing can fail between its start and the handling that stops it.
+    const compress = compressor(plan.compression);
+    const encrypt = plan.recipients.length > 0 ? [encryptTo(plan.recipients)] : [];
     const dump = pg.run('pg_dump', dumpArgs(plan.format, plan.database, snapshot.id), { stdout: dumped, signal: stop.signal });
     const verdict = dump.then((result) => {
       if (result.code !== 0) throw dumpFailure(plan.database, pg.where, result.code, result.stderr, snapshot.serverVersion, pgDumpVersion);
@@ -53,7 +56,7 @@ export async function dumpToStore(pg: PgRunner, store: ObjectStore, plan: DumpPl
       await verdict;
       if (dumpBytes.bytes === 0) throw new UserError(`pg_dump of ${plan.database} wrote nothing; no backup was stored.`);
     };
-    const stages: Duplex[] = [dumpBytes, compressor(plan.compression), ...(plan.recipients.length > 0 ? [encryptTo(plan.recipients)] : []), objectBytes, new ExitGate(complete)];
+    const stages: Duplex[] = [dumpBytes, compress, ...encrypt, objectBytes, new ExitGate(complete)];
     const flow = pipeline([dumped, ...stages, body]);
     const upload = store.upload(plan.key, body, 'application/octet-stream', stop.signal, progressLine(log, dumpBytes));
     try {
