@@ -65,13 +65,36 @@ export function restoreCommand(format: DumpFormat, database: string): { tool: 'p
  */
 export const READ_ARCHIVE_ARGS = ['-f', '/dev/null'];
 
-export const CREATE_DATABASE_SCRIPT = 'CREATE DATABASE :"name";\n';
+/** The owner, encoding and locale of database `name`, as one JSON line (nothing when it does not exist). */
+export const DATABASE_PROPERTIES_QUERY =
+  "SELECT json_build_object('owner', pg_get_userbyid(datdba), 'encoding', pg_encoding_to_char(encoding), 'collate', datcollate, 'ctype', datctype) FROM pg_database WHERE datname = :'name';\n";
+
+/**
+ * A database for a restore, from template0 (template1 may hold objects the dump also creates), with
+ * the owner, encoding and locale of the database it stands in for: pg_dump without --create carries
+ * none of them, and an app whose role owns its database must own the restored one too.
+ */
+export const CREATE_DATABASE_LIKE_SCRIPT = 'CREATE DATABASE :"name" OWNER :"owner" TEMPLATE template0 ENCODING :\'encoding\' LC_COLLATE :\'collate\' LC_CTYPE :\'ctype\';\n';
+/** A database for a restore whose target no longer exists: the server's defaults, from template0. */
+export const CREATE_DATABASE_SCRIPT = 'CREATE DATABASE :"name" TEMPLATE template0;\n';
+/** The scratch databases a verify or restore of a database whose name starts with `prefix` creates (`scratchName`). */
+export const SCRATCH_DATABASES_QUERY =
+  "SELECT datname FROM pg_database WHERE left(datname, length(:'prefix')) = :'prefix' AND substr(datname, length(:'prefix') + 1) ~ '^_(verify|restore)_[0-9a-f]{8}$' ORDER BY 1;\n";
 export const DROP_DATABASE_SCRIPT = 'DROP DATABASE IF EXISTS :"name" WITH (FORCE);\n';
 
 /**
- * Puts a fully restored database in the place of `target`: the old one is dropped (its sessions
- * ended) and the new one renamed, so a restore that failed halfway never touched `target`.
+ * Closes `target` to new sessions and ends its open ones, waiting up to 5 s for each to go, so it can
+ * be renamed: the bot's connection pool would otherwise reconnect in between.
  */
-export const REPLACE_DATABASE_SCRIPT = `DROP DATABASE IF EXISTS :"target" WITH (FORCE);
-ALTER DATABASE :"fresh" RENAME TO :"target";
+export const CLOSE_DATABASE_SCRIPT = `ALTER DATABASE :"target" WITH ALLOW_CONNECTIONS false;
+SELECT count(pg_terminate_backend(pid, 5000)) FROM pg_stat_activity WHERE datname = :'target' AND pid <> pg_backend_pid();
 `;
+/** Undoes CLOSE_DATABASE_SCRIPT when the swap did not happen. */
+export const OPEN_DATABASE_SCRIPT = 'ALTER DATABASE :"target" WITH ALLOW_CONNECTIONS true;\n';
+/** Both renames or neither: the restored `fresh` becomes `target`, the old one is set aside as `old`. */
+export const SWAP_DATABASES_SCRIPT = `BEGIN;
+ALTER DATABASE :"target" RENAME TO :"old";
+ALTER DATABASE :"fresh" RENAME TO :"target";
+COMMIT;
+`;
+export const RENAME_DATABASE_SCRIPT = 'ALTER DATABASE :"fresh" RENAME TO :"target";\n';

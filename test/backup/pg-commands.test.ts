@@ -1,14 +1,21 @@
 import {
+  CLOSE_DATABASE_SCRIPT,
+  CREATE_DATABASE_LIKE_SCRIPT,
   CREATE_DATABASE_SCRIPT,
+  DATABASE_PROPERTIES_QUERY,
   DROP_DATABASE_SCRIPT,
   dumpArgs,
   END_SNAPSHOT_SCRIPT,
+  OPEN_DATABASE_SCRIPT,
   psqlArgs,
-  REPLACE_DATABASE_SCRIPT,
+  RENAME_DATABASE_SCRIPT,
   restoreCommand,
+  SCRATCH_DATABASES_QUERY,
   SNAPSHOT_SCRIPT,
+  SWAP_DATABASES_SCRIPT,
 } from '../../src/backup/pg-commands.js';
 import { openSnapshot } from '../../src/backup/snapshot.js';
+import { RecordingLog } from '../../src/log/recording-log.js';
 import { dropDatabase, replaceDatabase, restoreIntoNewDatabase } from '../../src/backup/steps/restore-into.js';
 import { databaseOf, FakePg, variablesOf } from '../support/fake-pg.js';
 import { MemoryStore } from '../support/memory-store.js';
@@ -19,6 +26,18 @@ const hostile = 'bot"; DROP DATABASE prod; --';
 
 /** The psql variables a script uses (:"name" or :'name'). */
 const variablesUsed = (script: string): string[] => [...new Set([...script.matchAll(/:["'](\w+)["']/g)].map((match) => match[1] ?? ''))].sort();
+
+/** Every fixed script the restore steps run. */
+const scripts = [
+  CREATE_DATABASE_SCRIPT,
+  CREATE_DATABASE_LIKE_SCRIPT,
+  DATABASE_PROPERTIES_QUERY,
+  DROP_DATABASE_SCRIPT,
+  RENAME_DATABASE_SCRIPT,
+  SWAP_DATABASES_SCRIPT,
+  CLOSE_DATABASE_SCRIPT,
+  OPEN_DATABASE_SCRIPT,
+];
 
 describe('pg commands', () => {
   test('psql reads a script: no psqlrc, tuples only, stop at the first error, names as variables', () => {
@@ -47,16 +66,16 @@ describe('pg commands', () => {
     const store = new MemoryStore();
     const manifest = await storeDump(store, 'backups/shop/bot/20261130T232746Z-v1.dump.zst', fakeDump(4));
 
-    await restoreIntoNewDatabase(pg, store, manifest, undefined, hostile);
+    await restoreIntoNewDatabase(pg, store, manifest, undefined, hostile, hostile);
     await dropDatabase(pg, hostile);
-    await replaceDatabase(pg, hostile, `${hostile}2`);
+    await replaceDatabase(pg, hostile, `${hostile}2`, new RecordingLog());
     const snapshot = await openSnapshot(pg, hostile);
     await snapshot.close();
 
     for (const call of pg.callsOf('psql')) {
       expect(call.stdin.toString()).not.toContain(hostile);
       if (call.script !== undefined) {
-        expect([CREATE_DATABASE_SCRIPT, DROP_DATABASE_SCRIPT, REPLACE_DATABASE_SCRIPT]).toContain(call.script);
+        expect(scripts).toContain(call.script);
         const given = Object.keys(variablesOf(call.args)).filter((name) => name !== 'ON_ERROR_STOP').sort();
         expect(variablesUsed(call.script)).toEqual(given);
       }
@@ -64,16 +83,20 @@ describe('pg commands', () => {
     expect(pg.scriptsRun.map(({ variables }) => variables)).toEqual([
       { ON_ERROR_STOP: '1', name: hostile },
       { ON_ERROR_STOP: '1', name: hostile },
-      { ON_ERROR_STOP: '1', target: hostile, fresh: `${hostile}2` },
+      { ON_ERROR_STOP: '1', name: hostile },
+      { ON_ERROR_STOP: '1', name: hostile },
+      { ON_ERROR_STOP: '1', fresh: `${hostile}2`, target: hostile },
     ]);
     // The database itself is an argument of its own.
     expect(pg.calls.filter((call) => call.tool !== 'psql' || call.script === undefined).map((call) => databaseOf(call.args))).toEqual([hostile, hostile]);
   });
 
-  test('the scripts quote names as identifiers', () => {
-    for (const script of [CREATE_DATABASE_SCRIPT, DROP_DATABASE_SCRIPT, REPLACE_DATABASE_SCRIPT]) {
+  test('the scripts quote names as identifiers and values as literals, never pasting them', () => {
+    for (const script of [CREATE_DATABASE_SCRIPT, DROP_DATABASE_SCRIPT, RENAME_DATABASE_SCRIPT, SWAP_DATABASES_SCRIPT, OPEN_DATABASE_SCRIPT]) {
       expect(script).not.toMatch(/:'\w+'/);
       expect(script).not.toMatch(/:\w/);
     }
+    // Names compared as values (WHERE datname = ...) are literals; settings of CREATE DATABASE too.
+    for (const script of [DATABASE_PROPERTIES_QUERY, SCRATCH_DATABASES_QUERY, CLOSE_DATABASE_SCRIPT, CREATE_DATABASE_LIKE_SCRIPT]) expect(script).not.toMatch(/:\w/);
   });
 });

@@ -1,6 +1,17 @@
 import { generateIdentity, identityToRecipient } from 'age-encryption';
 import { dumpKey } from '../../src/backup/object-keys.js';
-import { CREATE_DATABASE_SCRIPT, DROP_DATABASE_SCRIPT, MAINTENANCE_DATABASE, REPLACE_DATABASE_SCRIPT } from '../../src/backup/pg-commands.js';
+import {
+  CLOSE_DATABASE_SCRIPT,
+  CREATE_DATABASE_LIKE_SCRIPT,
+  CREATE_DATABASE_SCRIPT,
+  DATABASE_PROPERTIES_QUERY,
+  DROP_DATABASE_SCRIPT,
+  MAINTENANCE_DATABASE,
+  OPEN_DATABASE_SCRIPT,
+  RENAME_DATABASE_SCRIPT,
+  SCRATCH_DATABASES_QUERY,
+  SWAP_DATABASES_SCRIPT,
+} from '../../src/backup/pg-commands.js';
 import { restoreMode } from '../../src/backup/modes/restore-mode.js';
 import { backupConfig } from '../support/backup-settings.js';
 import { databaseOf, FakePg } from '../support/fake-pg.js';
@@ -16,9 +27,15 @@ const config = backupConfig({ mode: 'restore' });
 /** What the database server was asked, in order: each psql script by name with its variables, and the restores. */
 function serverSteps(pg: FakePg): string[] {
   const names = new Map([
+    [SCRATCH_DATABASES_QUERY, 'scratch'],
+    [DATABASE_PROPERTIES_QUERY, 'properties'],
     [CREATE_DATABASE_SCRIPT, 'create'],
+    [CREATE_DATABASE_LIKE_SCRIPT, 'create like'],
     [DROP_DATABASE_SCRIPT, 'drop'],
-    [REPLACE_DATABASE_SCRIPT, 'replace'],
+    [RENAME_DATABASE_SCRIPT, 'rename'],
+    [CLOSE_DATABASE_SCRIPT, 'close'],
+    [SWAP_DATABASES_SCRIPT, 'swap'],
+    [OPEN_DATABASE_SCRIPT, 'open'],
   ]);
   return pg.calls.map((call) => {
     if (call.tool === 'psql' && call.script !== undefined) {
@@ -30,7 +47,11 @@ function serverSteps(pg: FakePg): string[] {
 }
 
 /** The fresh database the restore went into. */
-const freshOf = (pg: FakePg): string => /name=(\S+)/.exec(serverSteps(pg)[0] ?? '')?.[1] ?? '';
+const freshOf = (pg: FakePg): string => /name=(\S+)/.exec(serverSteps(pg).find((step) => step.startsWith('create')) ?? '')?.[1] ?? '';
+/** What every restore asks first: leftovers of dead runs (under the lock), then the target's settings. */
+const before = [`scratch in ${MAINTENANCE_DATABASE} prefix=bot`, `properties in ${MAINTENANCE_DATABASE} name=bot`];
+/** The owner, encoding and locale of an existing `bot`. */
+const botProperties = { stdout: '{"owner" : "bot", "encoding" : "UTF8", "collate" : "C.UTF-8", "ctype" : "C.UTF-8"}\n' };
 
 describe('restoreMode', () => {
   test('restores into a fresh database, and only then puts it in the place of the old one, under the deploy lock', async () => {
@@ -44,7 +65,14 @@ describe('restoreMode', () => {
 
     const fresh = freshOf(pg);
     expect(fresh).toMatch(/^bot_restore_[0-9a-f]{8}$/);
-    expect(serverSteps(pg)).toEqual([`create in ${MAINTENANCE_DATABASE} name=${fresh}`, `pg_restore -d ${fresh}`, `replace in ${MAINTENANCE_DATABASE} target=bot fresh=${fresh}`]);
+    // `bot` no longer exists here (FakePg knows no database): the restored one is renamed into its place.
+    expect(serverSteps(pg)).toEqual([
+      ...before,
+      `create in ${MAINTENANCE_DATABASE} name=${fresh}`,
+      `pg_restore -d ${fresh}`,
+      `properties in ${MAINTENANCE_DATABASE} name=bot`,
+      `rename in ${MAINTENANCE_DATABASE} fresh=${fresh} target=bot`,
+    ]);
     expect(pg.callsOf('pg_restore')[0]?.args).toEqual(['--exit-on-error', '--single-transaction', '-d', fresh]);
     expect(pg.callsOf('pg_restore')[0]?.stdin.equals(dump)).toBe(true);
     expect(result).toMatchObject({ mode: 'restore', manifest: { key } });
@@ -66,7 +94,7 @@ describe('restoreMode', () => {
       /^Restoring backups\/shop\/bot\/20261130T232746Z-v1\.0\.0\.dump\.zst into bot_restore_[0-9a-f]{8} failed \(compose service db of shop on web1\) with exit code 1: pg_restore: error: could not execute query: ERROR:  role "bot_owner" does not exist\.$/,
     );
     const fresh = freshOf(pg);
-    expect(serverSteps(pg)).toEqual([`create in ${MAINTENANCE_DATABASE} name=${fresh}`, `pg_restore -d ${fresh}`, `drop in ${MAINTENANCE_DATABASE} name=${fresh}`]);
+    expect(serverSteps(pg)).toEqual([...before, `create in ${MAINTENANCE_DATABASE} name=${fresh}`, `pg_restore -d ${fresh}`, `drop in ${MAINTENANCE_DATABASE} name=${fresh}`]);
   });
 
   test('a damaged object stops the restore before its end: the fresh database is dropped, the old one untouched', async () => {
@@ -76,7 +104,7 @@ describe('restoreMode', () => {
 
     await expect(restoreMode(config, store, pgEnv(pgHost(pg)))).rejects.toThrow(`${key} does not match its manifest`);
     const fresh = freshOf(pg);
-    expect(serverSteps(pg)).toEqual([`create in ${MAINTENANCE_DATABASE} name=${fresh}`, `pg_restore -d ${fresh} (killed)`, `drop in ${MAINTENANCE_DATABASE} name=${fresh}`]);
+    expect(serverSteps(pg)).toEqual([...before, `create in ${MAINTENANCE_DATABASE} name=${fresh}`, `pg_restore -d ${fresh} (killed)`, `drop in ${MAINTENANCE_DATABASE} name=${fresh}`]);
   });
 
   test('a fresh database that cannot be created stops everything', async () => {
@@ -87,7 +115,42 @@ describe('restoreMode', () => {
     await expect(restoreMode(config, store, pgEnv(pgHost(pg)))).rejects.toThrow(
       /^Creating database bot_restore_[0-9a-f]{8} failed \(compose service db of shop on web1\): psql:<stdin>:1: ERROR:  permission denied to create database\.$/,
     );
-    expect(serverSteps(pg)).toHaveLength(1);
+    expect(serverSteps(pg)).toHaveLength(before.length + 1);
+  });
+
+  test('over an existing database: created like it, then closed, swapped in one transaction, the old copy dropped', async () => {
+    const store = new MemoryStore();
+    await storeDump(store, key, fakeDump(64));
+    const pg = new FakePg().onScript(DATABASE_PROPERTIES_QUERY, botProperties);
+
+    await restoreMode(config, store, pgEnv(pgHost(pg)));
+
+    const fresh = freshOf(pg);
+    const old = /old=(\S+)/.exec(serverSteps(pg).find((step) => step.startsWith('swap')) ?? '')?.[1] ?? '';
+    expect(old).toMatch(/^bot_replaced_[0-9a-f]{8}$/);
+    expect(serverSteps(pg)).toEqual([
+      ...before,
+      `create like in ${MAINTENANCE_DATABASE} name=${fresh} owner=bot encoding=UTF8 collate=C.UTF-8 ctype=C.UTF-8`,
+      `pg_restore -d ${fresh}`,
+      `properties in ${MAINTENANCE_DATABASE} name=bot`,
+      `close in ${MAINTENANCE_DATABASE} target=bot`,
+      `swap in ${MAINTENANCE_DATABASE} target=bot fresh=${fresh} old=${old}`,
+      `drop in ${MAINTENANCE_DATABASE} name=${old}`,
+    ]);
+  });
+
+  test('a swap that fails opens the old database again and drops the restored one', async () => {
+    const store = new MemoryStore();
+    await storeDump(store, key, fakeDump(64));
+    const pg = new FakePg()
+      .onScript(DATABASE_PROPERTIES_QUERY, botProperties)
+      .onScript(SWAP_DATABASES_SCRIPT, { code: 3, stderr: 'psql:<stdin>:2: ERROR:  database "bot" is being accessed by other users\n' });
+
+    await expect(restoreMode(config, store, pgEnv(pgHost(pg)))).rejects.toThrow(
+      /^Swapping the restored bot_restore_[0-9a-f]{8} in for bot failed \(compose service db of shop on web1\): psql:<stdin>:2: ERROR:  database "bot" is being accessed by other users; database bot is as it was\.$/,
+    );
+    const fresh = freshOf(pg);
+    expect(serverSteps(pg).slice(-3)).toEqual([expect.stringMatching(/^swap /), `open in ${MAINTENANCE_DATABASE} target=bot`, `drop in ${MAINTENANCE_DATABASE} name=${fresh}`]);
   });
 
   test('without restore-key restores the newest good backup, passing over a newer one without manifest', async () => {
@@ -144,7 +207,7 @@ describe('restoreMode', () => {
     await restoreMode(backupConfig({ mode: 'restore', identity }), store, pgEnv(pgHost(pg)));
 
     expect(pg.callsOf('pg_restore')[0]?.stdin.equals(dump)).toBe(true);
-    expect(serverSteps(pg).map((step) => step.split(' ')[0])).toEqual(['create', 'pg_restore', 'replace']);
+    expect(serverSteps(pg).map((step) => step.split(' ')[0])).toEqual(['scratch', 'properties', 'create', 'pg_restore', 'properties', 'rename']);
   });
 
   test('a plain dump is restored by psql in one transaction', async () => {
@@ -159,6 +222,6 @@ describe('restoreMode', () => {
     const restore = pg.callsOf('psql').find((call) => call.stdinStream);
     expect(restore?.args).toEqual(['-X', '-q', '-v', 'ON_ERROR_STOP=1', '--single-transaction', '-o', '/dev/null', '-d', fresh]);
     expect(restore?.stdin.equals(dump)).toBe(true);
-    expect(serverSteps(pg).map((step) => step.split(' ')[0])).toEqual(['create', 'psql', 'replace']);
+    expect(serverSteps(pg).map((step) => step.split(' ')[0])).toEqual(['scratch', 'properties', 'create', 'psql', 'properties', 'rename']);
   });
 });

@@ -1,9 +1,9 @@
 import type { BackupManifest } from '../../src/backup/manifest.js';
 import { dumpKey, manifestKey } from '../../src/backup/object-keys.js';
-import { CREATE_DATABASE_SCRIPT, DROP_DATABASE_SCRIPT, rowCountsQuery } from '../../src/backup/pg-commands.js';
+import { CREATE_DATABASE_SCRIPT, DATABASE_PROPERTIES_QUERY, DROP_DATABASE_SCRIPT, rowCountsQuery } from '../../src/backup/pg-commands.js';
 import { compareRowCounts, verifyBackup } from '../../src/backup/steps/verify.js';
 import { RecordingLog } from '../../src/log/recording-log.js';
-import { FakePg, ROW_COUNTS } from '../support/fake-pg.js';
+import { FakePg, ROW_COUNTS, variablesOf } from '../support/fake-pg.js';
 import { MemoryStore } from '../support/memory-store.js';
 import { fakeDump, storeDump } from '../support/stored-dump.js';
 
@@ -34,9 +34,17 @@ describe('compareRowCounts', () => {
 describe('verifyBackup', () => {
   /** The scratch database of a restore verification, and what was done to it, in order. */
   function scratchSteps(pg: FakePg): { scratch: string; steps: string[] } {
-    const scratch = pg.scriptsRun[0]?.variables.name ?? '';
+    const scratch = pg.scriptsRun.find(({ script }) => script === CREATE_DATABASE_SCRIPT)?.variables.name ?? '';
     const steps = pg.calls.map((call) =>
-      call.script === CREATE_DATABASE_SCRIPT ? 'create' : call.script === DROP_DATABASE_SCRIPT ? 'drop' : call.script === rowCountsQuery() ? `count ${call.args.at(-1) ?? ''}` : `${call.tool} ${call.args.at(-1) ?? ''}`,
+      call.script === DATABASE_PROPERTIES_QUERY
+        ? `properties ${variablesOf(call.args).name ?? ''}`
+        : call.script === CREATE_DATABASE_SCRIPT
+          ? 'create'
+          : call.script === DROP_DATABASE_SCRIPT
+            ? 'drop'
+            : call.script === rowCountsQuery()
+              ? `count ${call.args.at(-1) ?? ''}`
+              : `${call.tool} ${call.args.at(-1) ?? ''}`,
     );
     return { scratch, steps };
   }
@@ -50,7 +58,8 @@ describe('verifyBackup', () => {
 
     const { scratch, steps } = scratchSteps(pg);
     expect(scratch).toMatch(/^bot_verify_[0-9a-f]{8}$/);
-    expect(steps).toEqual(['create', `pg_restore ${scratch}`, `count ${scratch}`, 'drop']);
+    // Made like the backed-up database (here gone, so the server's defaults), then dropped.
+    expect(steps).toEqual(['properties bot', 'create', `pg_restore ${scratch}`, `count ${scratch}`, 'drop']);
     expect(pg.scriptsRun.at(-1)?.variables).toEqual({ ON_ERROR_STOP: '1', name: scratch });
     expect(verified.verified?.method).toBe('restore');
     expect((JSON.parse(store.bytes(manifestKey(key)).toString()) as BackupManifest).verified).toEqual(verified.verified);

@@ -21,9 +21,12 @@ export class FailingS3Proxy {
       const part = Number(url.searchParams.get('partNumber') ?? 0);
       this.seen.push(`${incoming.method} ${url.search.includes('uploadId') ? (part ? `part ${part}` : 'upload') : 'object'}`);
       if (incoming.method === 'PUT' && part >= this.failFrom) {
+        // Like S3, answer once the part has arrived: answering mid-body resets the connection instead.
         incoming.resume();
-        outgoing.writeHead(500, { 'content-type': 'application/xml' });
-        outgoing.end('<?xml version="1.0" encoding="UTF-8"?><Error><Code>InternalError</Code><Message>We encountered an internal error. Please try again.</Message></Error>');
+        incoming.on('end', () => {
+          outgoing.writeHead(500, { 'content-type': 'application/xml' });
+          outgoing.end('<?xml version="1.0" encoding="UTF-8"?><Error><Code>InternalError</Code><Message>We encountered an internal error. Please try again.</Message></Error>');
+        });
         return;
       }
       const forward = request({ host: this.upstream.hostname, port: this.upstream.port, method: incoming.method, path: incoming.url, headers: incoming.headers }, (answer) => {

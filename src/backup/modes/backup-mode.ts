@@ -5,10 +5,12 @@ import { withDatabase } from '../database-session.js';
 import { formatBytes } from '../format-bytes.js';
 import type { BackupManifest } from '../manifest.js';
 import { backupFolder, dumpKey, manifestKey } from '../object-keys.js';
+import { messageOf } from '../../errors/message-of.js';
 import { InputError } from '../../inputs/input-error.js';
 import { recipientOf } from '../age-keys.js';
 import { abortDeadUploads } from '../steps/abort-dead-uploads.js';
 import { dumpToStore } from '../steps/dump.js';
+import { dropDeadScratchDatabases } from '../steps/restore-into.js';
 import { verifyBackup } from '../steps/verify.js';
 import { pruneBackups, type PruneResult } from './prune-mode.js';
 
@@ -39,12 +41,15 @@ export async function backupMode(config: BackupConfig & { source: DatabaseSource
     );
     log.info(`Stored ${key}: ${formatBytes(stored.objectBytes)} (dump ${formatBytes(stored.dumpBytes)}), SHA-256 ${stored.sha256}`);
     if (config.verify === 'none') return stored;
+    if (config.verify === 'restore' && config.source.kind === 'compose') await dropDeadScratchDatabases(pg, config.database, log);
     try {
       return await verifyBackup(pg, store, stored, config.identity, config.verify, log);
     } catch (error) {
       // A backup that did not restore must not be the one a restore or retention trusts.
-      await store.remove(manifestKey(key));
-      log.warning(`${key} failed its verification: its manifest is removed, so nothing trusts it and the next prune deletes it.`);
+      await store.remove(manifestKey(key)).then(
+        () => log.warning(`${key} failed its verification: its manifest is removed, so nothing trusts it and the next prune deletes it.`),
+        (removal: unknown) => log.warning(`${key} failed its verification, and its manifest could not be removed (${messageOf(removal).replace(/\.$/, '')}): delete ${manifestKey(key)} so no restore picks it.`),
+      );
       throw error;
     }
   });

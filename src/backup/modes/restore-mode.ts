@@ -7,7 +7,7 @@ import { recipientOf } from '../age-keys.js';
 import { withDatabase } from '../database-session.js';
 import type { BackupManifest } from '../manifest.js';
 import { backupFolder } from '../object-keys.js';
-import { replaceDatabase, restoreIntoNewDatabase, scratchName } from '../steps/restore-into.js';
+import { dropDeadScratchDatabases, replaceDatabase, restoreIntoNewDatabase, scratchName } from '../steps/restore-into.js';
 
 export interface RestoreModeResult {
   mode: 'restore';
@@ -31,9 +31,10 @@ export async function restoreMode(config: BackupConfig & { source: DatabaseSourc
   }
   await withDatabase(config.source, config.app, env, (pg) =>
     env.log.group(`Restoring ${manifest.key} over database ${config.database} (${pg.where})`, async () => {
+      if (config.source.kind === 'compose') await dropDeadScratchDatabases(pg, config.database, env.log);
       const fresh = scratchName(config.database, 'restore');
-      await restoreIntoNewDatabase(pg, store, manifest, config.identity, fresh);
-      await replaceDatabase(pg, config.database, fresh);
+      await restoreIntoNewDatabase(pg, store, manifest, config.identity, fresh, config.database);
+      await replaceDatabase(pg, config.database, fresh, env.log);
       env.log.info(`Database ${config.database} now holds ${manifest.key} (release ${manifest.appVersion}, taken ${manifest.startedAt}).`);
     }),
   );

@@ -1,3 +1,4 @@
+import { messageOf } from '../../errors/message-of.js';
 import { UserError } from '../../errors/user-error.js';
 import type { Log } from '../../log/log.js';
 import type { VerifyMethod } from '../backup-config.js';
@@ -20,11 +21,12 @@ export async function verifyBackup(pg: PgRunner, store: ObjectStore, manifest: B
       await readBack(pg, store, manifest, identity, manifest.format === 'custom' ? { tool: 'pg_restore', args: READ_ARCHIVE_ARGS, what: `Reading ${manifest.key} with pg_restore` } : undefined);
     } else {
       const scratch = scratchName(manifest.database, 'verify');
-      await restoreIntoNewDatabase(pg, store, manifest, identity, scratch);
+      await restoreIntoNewDatabase(pg, store, manifest, identity, scratch, manifest.database);
       try {
         compareRowCounts(manifest, await rowCountsOf(pg, scratch));
       } finally {
-        await dropDatabase(pg, scratch);
+        // A failed drop must not hide why the verification failed; the next run under the lock drops it.
+        await dropDatabase(pg, scratch).catch((error: unknown) => log.warning(`Could not drop the scratch database ${scratch} (${messageOf(error).replace(/\.$/, '')}).`));
       }
     }
     const verified: BackupManifest = { ...manifest, verified: { method, at: new Date().toISOString() } };
