@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { closeServer, listenOnLoopback } from './loopback-server.js';
 
 /**
  * GitHub's deployment states and limits, written out here again rather than imported from the
@@ -126,21 +126,14 @@ export class GitHubDeploymentsStandIn {
 
   static async start(): Promise<GitHubDeploymentsStandIn> {
     const standIn = new GitHubDeploymentsStandIn();
-    const server = createServer((req, res) => void standIn.handle(req, res));
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', resolve);
-    });
+    const { server, port } = await listenOnLoopback((req, res) => void standIn.handle(req, res));
     standIn.server = server;
-    standIn.port = (server.address() as AddressInfo).port;
+    standIn.port = port;
     return standIn;
   }
 
   async close(): Promise<void> {
-    const { server } = this;
-    if (!server) return;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await closeServer(this.server);
   }
 
   /** The REST API root, for `api-url`. */

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, listenOnLoopback } from './loopback-server.js';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 
 /**
  * Slack's documented limits, written out here again rather than imported from the code under test,
@@ -73,21 +73,14 @@ export class SlackStandIn {
 
   static async start(): Promise<SlackStandIn> {
     const standIn = new SlackStandIn();
-    const server = createServer((req, res) => void standIn.handle(req, res));
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', resolve);
-    });
+    const { server, port } = await listenOnLoopback((req, res) => void standIn.handle(req, res));
     standIn.server = server;
-    standIn.port = (server.address() as AddressInfo).port;
+    standIn.port = port;
     return standIn;
   }
 
   async close(): Promise<void> {
-    const { server } = this;
-    if (!server) return;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await closeServer(this.server);
   }
 
   /** The Web API root, for `api-url` / WebClient's slackApiUrl. */
