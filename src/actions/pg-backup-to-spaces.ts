@@ -32,7 +32,7 @@ export const pgBackupToSpacesAction: ActionMetadata = {
     { name: 'compression', default: 'zstd', description: 'zstd, gzip or none, applied on the runner while the dump streams through.' },
     { name: 'encrypt-recipients', description: 'age public keys (age1..., separated by commas or newlines): the dump is encrypted to them before it leaves the runner, so a leaked Spaces key does not leak the data.' },
     { name: 'decrypt-identity', secret: true, description: 'The age identity (AGE-SECRET-KEY-1...) that reads encrypted backups back: needed to verify, and to restore, an encrypted backup.' },
-    { name: 'verify', default: 'stream', section: 'after the backup', description: 'none; stream (read the stored object back through pg_restore, which parses every data block); restore (restore it into a scratch database, compare every table\'s row count with the manifest, drop it).' },
+    { name: 'verify', default: 'stream', section: 'after the backup', description: 'none; stream (read the stored object back and check it end to end - a custom dump through pg_restore, which parses every data block; a plain one by its checksums and size); restore (restore it into a scratch database, compare every table\'s row count with the manifest, drop it).' },
     { name: 'keep', description: 'Retention after a good backup (and in prune mode): last=N,daily=N,weekly=N,monthly=N,yearly=N (grandfather-father-son, UTC). The newest good backup is never deleted. Needs `spaces-prefix`.' },
     { name: 'dry-run', default: 'false', description: 'Prune: print what would be deleted and delete nothing.' },
     { name: 'restore-key', section: 'restore and check', description: 'Restore: the key of the backup to restore; empty restores the newest good backup.' },

@@ -37,7 +37,13 @@ const PERIODS: Array<{ rule: CalendarRule; period: (time: Date) => string }> = [
  * (so a gap of missing days does not use up `daily`). Backups without a manifest never count; those newer
  * than the newest good one may be uploads still in progress, so they stay.
  */
-export function planRetention(backups: RetentionCandidate[], rules: KeepRules): RetentionPlan {
+/**
+ * A dump without manifest this young may be a backup still uploading (one that waited for the deploy
+ * lock, or a URL backup that takes none): never deleted, whatever is newer.
+ */
+export const INCOMPLETE_GRACE_MS = 24 * 3_600_000;
+
+export function planRetention(backups: RetentionCandidate[], rules: KeepRules, now: Date): RetentionPlan {
   const newestFirst = [...backups].sort((a, b) => b.time.getTime() - a.time.getTime());
   const newestGood = newestFirst.find((backup) => backup.good);
   const periodsKept = PERIODS.map((calendar) => ({ ...calendar, kept: new Set<string>() }));
@@ -47,6 +53,8 @@ export function planRetention(backups: RetentionCandidate[], rules: KeepRules): 
     if (!good) {
       if (newestGood === undefined || time.getTime() > newestGood.time.getTime()) {
         plan.keep.push({ key, time, reasons: ['no manifest yet, newer than any good backup'] });
+      } else if (now.getTime() - time.getTime() < INCOMPLETE_GRACE_MS) {
+        plan.keep.push({ key, time, reasons: ['no manifest yet, may still be uploading'] });
       } else {
         plan.remove.push({ key, time, why: 'no manifest (incomplete backup)' });
       }

@@ -8,15 +8,15 @@ const location = { prefix: 'backups', app: 'shop', database: 'bot' };
 const none: KeepRules = { last: 0, daily: 0, weekly: 0, monthly: 0, yearly: 0 };
 const keyAt = (time: string): string => dumpKey(location, new Date(time), 'v1', 'zstd', false);
 
-const inProgress = keyAt('2026-11-30T05:00:00Z');
-const newestGood = keyAt('2026-11-30T04:00:00Z');
-const olderGood = keyAt('2026-11-30T03:00:00Z');
-const incomplete = keyAt('2026-11-30T02:00:00Z');
-const oldestGood = keyAt('2026-11-30T01:00:00Z');
+const inProgress = keyAt('2026-10-30T05:00:00Z');
+const newestGood = keyAt('2026-10-30T04:00:00Z');
+const olderGood = keyAt('2026-10-30T03:00:00Z');
+const incomplete = keyAt('2026-10-30T02:00:00Z');
+const oldestGood = keyAt('2026-10-30T01:00:00Z');
 const foreign = ['backups/shop/bot/notes.txt', 'backups/shop/other/20261101T000000Z-v1.dump.zst', 'backups/shop/other/20261101T000000Z-v1.dump.zst.manifest.json'];
 
 /**
- * Backups of one day, newest first: an upload still in progress, two good ones, one left incomplete
+ * Backups of one day a month ago (past the grace for incomplete ones), newest first: an upload still in progress, two good ones, one left incomplete
  * by a failed run, the oldest good one; and objects that are not backups of this database.
  */
 function bucket(): MemoryStore {

@@ -32,8 +32,9 @@ export async function backupMode(config: BackupConfig & { source: DatabaseSource
     throw new InputError('Input `decrypt-identity` is not the identity of any of `encrypt-recipients`, so the backup could not be verified: give the matching identity.');
   }
   await store.list(backupFolder(config.location));
-  const key = dumpKey(config.location, new Date(), config.version, config.compression, config.recipients.length > 0);
   const manifest = await withDatabase(config.source, config.app, env, async (pg) => {
+    // Named once the lock is held: a run that waited for it must not look older than the one before.
+    const key = dumpKey(config.location, new Date(), config.version, config.compression, config.recipients.length > 0);
     // Only under the lock is an open upload surely a dead run's: a URL's backups take no lock.
     if (config.source.kind === 'compose') await abortDeadUploads(store, backupFolder(config.location), log);
     const stored = await log.group(`Backing up ${config.database} to ${config.store.bucket}/${key}`, () =>

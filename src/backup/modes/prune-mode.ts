@@ -23,7 +23,7 @@ export async function pruneBackups(config: Pick<BackupConfig, 'location' | 'dryR
   return log.group(`Retention (${describeKeepRules(keep)})${config.dryRun ? ', dry run' : ''}`, async () => {
     // readBackupConfig refuses this; deleting at the bucket's root must stay impossible whatever calls us.
     if (config.location.prefix === '') throw new Error('Retention was asked to run without a prefix.');
-    const plan = planRetention(await readCatalog(store, config.location), keep);
+    const plan = planRetention(await readCatalog(store, config.location), keep, new Date());
     for (const kept of plan.keep) log.info(`keep    ${kept.key} (${kept.reasons.join(', ')})`);
     for (const gone of plan.remove) log.info(`${config.dryRun ? 'would delete' : 'delete'}  ${gone.key} (${gone.why})`);
     const removed: string[] = [];
