@@ -48,7 +48,7 @@ export async function backupMode(config: BackupConfig & { source: DatabaseSource
     } catch (error) {
       // A backup that did not restore must not be the one a restore or retention trusts.
       await store.remove(manifestKey(key)).then(
-        () => log.warning(`${key} failed its verification: its manifest is removed, so nothing trusts it and the next prune deletes it.`),
+        () => log.warning(`${key} failed its verification: its manifest is removed, so nothing trusts it, and retention deletes it after a day.`),
         (removal: unknown) => log.warning(`${key} failed its verification, and its manifest could not be removed (${messageOf(removal).replace(/\.$/, '')}): delete ${manifestKey(key)} so no restore picks it.`),
       );
       throw error;
