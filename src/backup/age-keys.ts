@@ -1,10 +1,13 @@
 import { Encrypter, identityToRecipient } from 'age-encryption';
 import { InputError } from '../inputs/input-error.js';
 
+const RECIPIENT = /^age1[02-9ac-hj-np-z]{20,}$/;
+
 /** Each `encrypt-recipients` key as age itself reads it (its checksum too), before anything connects. */
 export function checkRecipients(recipients: string[]): void {
   const encrypter = new Encrypter();
   for (const recipient of recipients) {
+    if (!RECIPIENT.test(recipient)) throw new InputError(`Input \`encrypt-recipients\` has "${recipient}", which is not an age public key (age1...).`);
     try {
       encrypter.addRecipient(recipient);
     } catch (error) {

@@ -24,10 +24,6 @@ export interface StoreConfig {
   partSizeBytes: number;
   /** How many parts upload at once; an upload buffers up to partSizeBytes × queueSize. */
   queueSize: number;
-  /** Attempts per request, the SDK's retries included; 3 unless given. */
-  maxAttempts?: number;
-  /** How long to wait for a TCP connection to the endpoint; 10 s unless given. */
-  connectionTimeoutMs?: number;
 }
 
 /** A connection to the store idle this long is dead: a part of 16 MiB moves in far less even on a slow link. */
@@ -70,10 +66,10 @@ export class BackupStore {
       // SDK >= 3.729 otherwise sends aws-chunked bodies with CRC32 trailers, which Spaces rejects.
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
-      maxAttempts: config.maxAttempts ?? 3,
+      maxAttempts: 3,
       // Without it a silently dropped connection waits for the operating system's TCP timeout.
       // A store that stops answering mid-transfer would otherwise hold the upload, pg_dump and the deploy lock until the job times out.
-      requestHandler: { connectionTimeout: config.connectionTimeoutMs ?? 10_000, socketTimeout: SOCKET_IDLE_MS },
+      requestHandler: { connectionTimeout: 10_000, socketTimeout: SOCKET_IDLE_MS },
     });
   }
 

@@ -1,7 +1,7 @@
 import type { Readable, Writable } from 'node:stream';
 
 /** PostgreSQL's client tools the suite runs. */
-export type PgTool = 'pg_dump' | 'pg_restore' | 'psql' | 'createdb' | 'dropdb';
+export type PgTool = 'pg_dump' | 'pg_restore' | 'psql';
 
 export interface PgIo {
   stdin?: string | Readable;

@@ -68,7 +68,7 @@ describe('pg commands', () => {
 
     await restoreIntoNewDatabase(pg, store, manifest, undefined, hostile, hostile);
     await dropDatabase(pg, hostile);
-    await replaceDatabase(pg, hostile, `${hostile}2`, new RecordingLog());
+    await replaceDatabase(pg, hostile, `${hostile}2`, false, new RecordingLog());
     const snapshot = await openSnapshot(pg, hostile);
     await snapshot.close();
 
@@ -81,7 +81,6 @@ describe('pg commands', () => {
       }
     }
     expect(pg.scriptsRun.map(({ variables }) => variables)).toEqual([
-      { ON_ERROR_STOP: '1', name: hostile },
       { ON_ERROR_STOP: '1', name: hostile },
       { ON_ERROR_STOP: '1', name: hostile },
       { ON_ERROR_STOP: '1', name: hostile },

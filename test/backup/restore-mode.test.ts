@@ -70,7 +70,6 @@ describe('restoreMode', () => {
       ...before,
       `create in ${MAINTENANCE_DATABASE} name=${fresh}`,
       `pg_restore -d ${fresh}`,
-      `properties in ${MAINTENANCE_DATABASE} name=bot`,
       `rename in ${MAINTENANCE_DATABASE} fresh=${fresh} target=bot`,
     ]);
     expect(pg.callsOf('pg_restore')[0]?.args).toEqual(['--exit-on-error', '--single-transaction', '-d', fresh]);
@@ -132,10 +131,24 @@ describe('restoreMode', () => {
       ...before,
       `create like in ${MAINTENANCE_DATABASE} name=${fresh} owner=bot encoding=UTF8 collate=C.UTF-8 ctype=C.UTF-8`,
       `pg_restore -d ${fresh}`,
-      `properties in ${MAINTENANCE_DATABASE} name=bot`,
       `close in ${MAINTENANCE_DATABASE} target=bot`,
       `swap in ${MAINTENANCE_DATABASE} target=bot fresh=${fresh} old=${old}`,
       `drop in ${MAINTENANCE_DATABASE} name=${old}`,
+    ]);
+  });
+
+  test('drops the scratch databases of runs that died before restoring, under the lock', async () => {
+    const store = new MemoryStore();
+    await storeDump(store, key, fakeDump(16));
+    const pg = new FakePg().onScript(SCRATCH_DATABASES_QUERY, { stdout: 'bot_restore_0badf00d\nbot_verify_12345678\n' });
+
+    await restoreMode(config, store, pgEnv(pgHost(pg)));
+
+    expect(serverSteps(pg).slice(0, 4)).toEqual([
+      `scratch in ${MAINTENANCE_DATABASE} prefix=bot`,
+      `drop in ${MAINTENANCE_DATABASE} name=bot_restore_0badf00d`,
+      `drop in ${MAINTENANCE_DATABASE} name=bot_verify_12345678`,
+      `properties in ${MAINTENANCE_DATABASE} name=bot`,
     ]);
   });
 
@@ -207,7 +220,7 @@ describe('restoreMode', () => {
     await restoreMode(backupConfig({ mode: 'restore', identity }), store, pgEnv(pgHost(pg)));
 
     expect(pg.callsOf('pg_restore')[0]?.stdin.equals(dump)).toBe(true);
-    expect(serverSteps(pg).map((step) => step.split(' ')[0])).toEqual(['scratch', 'properties', 'create', 'pg_restore', 'properties', 'rename']);
+    expect(serverSteps(pg).map((step) => step.split(' ')[0])).toEqual(['scratch', 'properties', 'create', 'pg_restore', 'rename']);
   });
 
   test('a plain dump is restored by psql in one transaction', async () => {
@@ -222,6 +235,6 @@ describe('restoreMode', () => {
     const restore = pg.callsOf('psql').find((call) => call.stdinStream);
     expect(restore?.args).toEqual(['-X', '-q', '-v', 'ON_ERROR_STOP=1', '--single-transaction', '-o', '/dev/null', '-d', fresh]);
     expect(restore?.stdin.equals(dump)).toBe(true);
-    expect(serverSteps(pg).map((step) => step.split(' ')[0])).toEqual(['scratch', 'properties', 'create', 'psql', 'properties', 'rename']);
+    expect(serverSteps(pg).map((step) => step.split(' ')[0])).toEqual(['scratch', 'properties', 'create', 'psql', 'rename']);
   });
 });

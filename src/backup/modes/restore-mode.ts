@@ -7,6 +7,7 @@ import { recipientOf } from '../age-keys.js';
 import { withDatabase } from '../database-session.js';
 import type { BackupManifest } from '../manifest.js';
 import { backupFolder } from '../object-keys.js';
+import { requireIdentity } from '../steps/read-back.js';
 import { dropDeadScratchDatabases, replaceDatabase, restoreIntoNewDatabase, scratchName } from '../steps/restore-into.js';
 
 export interface RestoreModeResult {
@@ -21,8 +22,8 @@ export interface RestoreModeResult {
  */
 export async function restoreMode(config: BackupConfig & { source: DatabaseSource }, store: ObjectStore, env: PipelineEnv): Promise<RestoreModeResult> {
   const manifest = await readManifest(store, await chosenBackup(config, store));
-  if (manifest.encryptRecipients.length > 0) {
-    if (config.identity === undefined) throw new UserError(`${manifest.key} is encrypted (age): give its identity as the secret input \`decrypt-identity\`.`);
+  requireIdentity(manifest, config.identity);
+  if (manifest.encryptRecipients.length > 0 && config.identity !== undefined) {
     // A malformed or wrong identity fails here, not after a fresh database was created.
     const recipient = await recipientOf(config.identity);
     if (!manifest.encryptRecipients.includes(recipient)) {
@@ -33,8 +34,8 @@ export async function restoreMode(config: BackupConfig & { source: DatabaseSourc
     env.log.group(`Restoring ${manifest.key} over database ${config.database} (${pg.where})`, async () => {
       if (config.source.kind === 'compose') await dropDeadScratchDatabases(pg, config.database, env.log);
       const fresh = scratchName(config.database, 'restore');
-      await restoreIntoNewDatabase(pg, store, manifest, config.identity, fresh, config.database);
-      await replaceDatabase(pg, config.database, fresh, env.log);
+      const { likeExists } = await restoreIntoNewDatabase(pg, store, manifest, config.identity, fresh, config.database);
+      await replaceDatabase(pg, config.database, fresh, likeExists, env.log);
       env.log.info(`Database ${config.database} now holds ${manifest.key} (release ${manifest.appVersion}, taken ${manifest.startedAt}).`);
     }),
   );

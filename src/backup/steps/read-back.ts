@@ -25,9 +25,7 @@ export interface DumpReader {
  * restore checked that way goes into a fresh database, dropped when anything fails).
  */
 export async function readBack(pg: PgRunner, store: ObjectStore, manifest: BackupManifest, identity: string | undefined, reader?: DumpReader): Promise<void> {
-  if (manifest.encryptRecipients.length > 0 && identity === undefined) {
-    throw new UserError(`${manifest.key} is encrypted (age): give its identity as the secret input \`decrypt-identity\`.`);
-  }
+  requireIdentity(manifest, identity);
   const stop = new AbortController();
   const object = await store.read(manifest.key, stop.signal);
   const stored = new Digest({ sha256: manifest.sha256, onMismatch: (actual) => new UserError(`${manifest.key} does not match its manifest (SHA-256 ${actual}, expected ${manifest.sha256}): the object is damaged; nothing was restored from it.`) });
@@ -57,6 +55,13 @@ export async function readBack(pg: PgRunner, store: ObjectStore, manifest: Backu
   }
   if (dump.bytes !== manifest.dumpBytes) {
     throw new UserError(`${manifest.key} holds a ${dump.bytes}-byte dump, but its manifest says ${manifest.dumpBytes}: the object is damaged.`);
+  }
+}
+
+/** An encrypted backup cannot be read back without its identity: said before anything is read or created. */
+export function requireIdentity(manifest: BackupManifest, identity: string | undefined): void {
+  if (manifest.encryptRecipients.length > 0 && identity === undefined) {
+    throw new UserError(`${manifest.key} is encrypted (age): give its identity as the secret input \`decrypt-identity\`.`);
   }
 }
 

@@ -29,10 +29,10 @@ export function scratchName(database: string, purpose: 'restore' | 'verify' | 'r
 
 /**
  * Restores a stored dump into a new database `name`, made like `like` (owner, encoding, locale) when
- * that exists, in one transaction. A restore that fails (damaged object, wrong key, a SQL error)
- * drops what it created: nothing else was touched.
+ * that exists, in one transaction, and says whether `like` exists. A restore that fails (damaged
+ * object, wrong key, a SQL error) drops what it created: nothing else was touched.
  */
-export async function restoreIntoNewDatabase(pg: PgRunner, store: ObjectStore, manifest: BackupManifest, identity: string | undefined, name: string, like: string): Promise<void> {
+export async function restoreIntoNewDatabase(pg: PgRunner, store: ObjectStore, manifest: BackupManifest, identity: string | undefined, name: string, like: string): Promise<{ likeExists: boolean }> {
   const properties = await databaseProperties(pg, like);
   await runSql(pg, MAINTENANCE_DATABASE, properties ? CREATE_DATABASE_LIKE_SCRIPT : CREATE_DATABASE_SCRIPT, { name, ...properties }, `Creating database ${name}`);
   try {
@@ -42,6 +42,7 @@ export async function restoreIntoNewDatabase(pg: PgRunner, store: ObjectStore, m
     await dropDatabase(pg, name).catch(() => undefined);
     throw error;
   }
+  return { likeExists: properties !== undefined };
 }
 
 export async function dropDatabase(pg: PgRunner, name: string): Promise<void> {
@@ -53,8 +54,8 @@ export async function dropDatabase(pg: PgRunner, name: string): Promise<void> {
  * then both renames in one transaction, then the old copy dropped. If the swap fails, `target` is
  * opened again as it was and `fresh` is dropped.
  */
-export async function replaceDatabase(pg: PgRunner, target: string, fresh: string, log: Log): Promise<void> {
-  if (!(await databaseProperties(pg, target))) {
+export async function replaceDatabase(pg: PgRunner, target: string, fresh: string, targetExists: boolean, log: Log): Promise<void> {
+  if (!targetExists) {
     await runSql(pg, MAINTENANCE_DATABASE, RENAME_DATABASE_SCRIPT, { fresh, target }, `Renaming the restored ${fresh} to ${target}`);
     return;
   }
