@@ -4,6 +4,7 @@ import type { Log } from '../log/log.js';
 import type { PipelineEnv } from '../pipeline/host-pipeline.js';
 import type { BackupConfig, DatabaseSource } from './backup-config.js';
 import { BackupStore } from './backup-store.js';
+import type { DatabaseAccess } from './database-session.js';
 import { formatBytes } from './format-bytes.js';
 import { backupMode, type BackupModeResult } from './modes/backup-mode.js';
 import { checkMode, type CheckModeResult } from './modes/check-mode.js';
@@ -15,12 +16,15 @@ import { backupFolder } from './object-keys.js';
 type ModeResult = BackupModeResult | RestoreModeResult | ListModeResult | CheckModeResult | ({ mode: 'prune' } & PruneResult);
 export type PgBackupResult = ModeResult & { durationMs: number };
 
-/** pg-backup-to-spaces: one mode against one bucket folder (and, to dump or restore, one database). */
-export async function pgBackup(config: BackupConfig, env: PipelineEnv, summary: JobSummary): Promise<PgBackupResult> {
+/**
+ * pg-backup-to-spaces: one mode against one bucket folder (and, to dump or restore, one database:
+ * its own connection, or `database` when a pipeline already holds the host).
+ */
+export async function pgBackup(config: BackupConfig, env: PipelineEnv, summary: JobSummary, database?: DatabaseAccess): Promise<PgBackupResult> {
   const started = Date.now();
   const store = new BackupStore(config.store);
   try {
-    const result = await runMode(config, store, env);
+    const result = await runMode(config, store, env, database);
     const done: PgBackupResult = Object.assign(result, { durationMs: Date.now() - started });
     report(done, config, env.log, summary);
     return done;
@@ -29,12 +33,12 @@ export async function pgBackup(config: BackupConfig, env: PipelineEnv, summary: 
   }
 }
 
-async function runMode(config: BackupConfig, store: BackupStore, env: PipelineEnv): Promise<ModeResult> {
+async function runMode(config: BackupConfig, store: BackupStore, env: PipelineEnv, database: DatabaseAccess | undefined): Promise<ModeResult> {
   switch (config.mode) {
     case 'backup':
-      return backupMode(withSource(config), store, env);
+      return backupMode(withSource(config), store, env, database);
     case 'restore':
-      return restoreMode(withSource(config), store, env);
+      return restoreMode(withSource(config), store, env, database);
     case 'list':
       return listMode(config, store, env.log);
     case 'check':

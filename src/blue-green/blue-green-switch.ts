@@ -10,7 +10,7 @@ import type { HostContext } from '../pipeline/host-context.js';
 import { onEachHost, type PipelineEnv } from '../pipeline/host-pipeline.js';
 import type { BlueGreenConfig } from './blue-green-config.js';
 import { colorStack } from './color-stack.js';
-import { COLORS, otherColor, type Color } from './colors.js';
+import { COLORS, colorProject, otherColor, type Color } from './colors.js';
 import { pollingHandover } from './polling-handover.js';
 import { previousStack } from './previous-stack.js';
 import { webhookSwitch } from './webhook-switch.js';
@@ -58,7 +58,7 @@ async function forgetStoppedColors(ctx: HostContext, state: DeployState): Promis
     const colors = { ...state.colors };
     for (const color of COLORS) {
       if (!colors[color]) continue;
-      const running = await ctx.session.run(runningContainersOf(`${ctx.setup.app}-${color}`), { what: `Looking at the ${color} color`, stream: false, allowFailure: true });
+      const running = await ctx.session.run(runningContainersOf(colorProject(ctx.setup.app, color)), { what: `Looking at the ${color} color`, stream: false, allowFailure: true });
       if (running.code === 0 && running.stdout.trim() === '') delete colors[color];
     }
     if (Object.keys(colors).length !== Object.keys(state.colors ?? {}).length) await writeState(ctx, { ...state, colors });
@@ -71,7 +71,7 @@ async function forgetStoppedColors(ctx: HostContext, state: DeployState): Promis
  * One host under one hold of its lock: the staged release starts in the idle color (webhook) or
  * takes over from the old bot (polling); then state.json, `current` and deploys.log record it.
  */
-async function switchHost(ctx: HostContext, config: BlueGreenConfig, summary: JobSummary): Promise<BlueGreenHostResult> {
+export async function switchHost(ctx: HostContext, config: BlueGreenConfig, summary: JobSummary): Promise<BlueGreenHostResult> {
   const started = Date.now();
   const action = config.rollback ? 'rollback' : 'switch';
   return ctx.withLock(async () => {

@@ -1,6 +1,7 @@
 import type { GateTargets } from '../health/health-gate.js';
 import { parseJsonConditions } from '../health/json-conditions.js';
 import type { BlueGreenConfig } from './blue-green-config.js';
+import { colorProject, type Color } from './colors.js';
 
 /** The gate on a color's own port, from the host: the user's expectations, plus the release's version when a field is named. */
 export function colorPortGate(config: BlueGreenConfig, port: number, version: string): GateTargets {
@@ -36,4 +37,11 @@ function urlGate(config: BlueGreenConfig, url: URL, version: string): GateTarget
     expect: { ...health.expect, json: [...health.expect.json, ...versionCondition] },
     gate: health.gate,
   };
+}
+
+/** The watch after a switch: the active color's own port (webhook) or its bot's containers (polling), soaking as asked. */
+export function soakGate(config: BlueGreenConfig, color: Color, version: string, soak: { soakMs: number; maxFailureRatio: number }): GateTargets {
+  const [service = ''] = config.colorServices;
+  const gate = config.mode === 'webhook' ? colorPortGate(config, config.ports[color], version) : pollerGate(config, colorProject(config.app, color), service);
+  return { ...gate, gate: { ...gate.gate, ...soak } };
 }

@@ -1,6 +1,7 @@
 import type { ComposeFlavor, ComposeProject } from '../host/compose-commands.js';
 import type { HostContext } from '../pipeline/host-context.js';
 import type { ReleaseRecord } from '../pipeline/host-app.js';
+import { colorProject } from '../blue-green/colors.js';
 import { LABELS_FILE, suiteVariables, type ColorSlot } from './release-files.js';
 
 /** A release folder on a host and the compose project that runs it. */
@@ -25,7 +26,7 @@ export function releaseProject(
   const files = [...(record.compose_files ?? ['compose.yml']), LABELS_FILE].map((name) => `${directory}/${name}`);
   return {
     flavor,
-    name: slot ? `${app}-${slot.color}` : app,
+    name: slot ? colorProject(app, slot.color) : app,
     directory,
     files,
     envFile: `${directory}/.env`,

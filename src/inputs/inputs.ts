@@ -5,6 +5,9 @@ import type { InputSpec } from './input-spec.js';
 /** Reads one input by name, exactly as given; '' when unset. */
 export type InputSource = (name: string) => string;
 
+/** Which input of another action each of this action's inputs feeds: this action's name → that action's. */
+export type InputRoutes = Readonly<Record<string, string>>;
+
 /**
  * Typed, validated access to an action's inputs. An input left empty takes its spec's default (the
  * runner passes action.yml defaults itself, but a workflow may still pass ''), and reading a name
@@ -87,6 +90,19 @@ export class Inputs {
       throw new InputError(`Input \`${name}\` must be one of ${allowed.join(', ')}, not "${value}".`);
     }
     return value as T;
+  }
+
+  /**
+   * Another action's inputs as this action's workflow gave them: each of `routes` (this action's
+   * name → that action's) read from here, `fixed` values set by the caller, and that action's own
+   * defaults for everything else, so an input of this action never leaks into one it was not meant for.
+   */
+  routed(specs: readonly InputSpec[], routes: InputRoutes, fixed: Readonly<Record<string, string>> = {}): Inputs {
+    const outerName = new Map(Object.entries(routes).map(([outer, inner]) => [inner, outer]));
+    return new Inputs(specs, (name) => {
+      const outer = outerName.get(name);
+      return fixed[name] ?? (outer === undefined ? '' : this.source(outer));
+    });
   }
 
   private spec(name: string): InputSpec {

@@ -29,12 +29,14 @@ function inputReads(): Array<[string, string]> {
 }
 
 describe('allActions', () => {
-  it('names distinct folders, each running the bundle of an entry in src/', () => {
+  it('names distinct folders, each running the bundle of an entry in src/ (the root action, folder ., runs bot-deploy\'s)', () => {
     const folders = allActions.map((action) => action.folder);
     expect(new Set(folders).size).toBe(folders.length);
+    expect(folders).toContain('.');
     for (const action of allActions) {
-      expect(action.runs.main).toBe(`../dist/${action.folder}/index.js`);
-      expect(existsSync(join(root, 'src', action.folder, 'main.ts'))).toBe(true);
+      const entry = action.folder === '.' ? 'bot-deploy' : action.folder;
+      expect(action.runs.main).toBe(`${action.folder === '.' ? '' : '../'}dist/${entry}/index.js`);
+      expect(existsSync(join(root, 'src', entry, 'main.ts'))).toBe(true);
       expect(action.outputs.every((output) => output.description.length > 10)).toBe(true);
     }
   });
@@ -58,6 +60,8 @@ describe('allActions', () => {
       'proxy-passphrase',
       'proxy-private-key',
       'registry-password',
+      'slack-bot-token',
+      'slack-webhook-url',
       'spaces-access-key-id',
       'spaces-secret-access-key',
       'telegram-token',

@@ -1,7 +1,7 @@
 import type { PipelineEnv } from '../../pipeline/host-pipeline.js';
 import type { BackupConfig, DatabaseSource } from '../backup-config.js';
 import type { ObjectStore } from '../backup-store.js';
-import { withDatabase } from '../database-session.js';
+import { databaseOf, type DatabaseAccess } from '../database-session.js';
 import { formatBytes } from '../format-bytes.js';
 import type { BackupManifest } from '../manifest.js';
 import { backupFolder, dumpKey, manifestKey } from '../object-keys.js';
@@ -25,14 +25,19 @@ export interface BackupModeResult {
  * Dump, then prove it restores (`verify`), then apply retention: a backup that failed any step
  * never prunes, and one that failed its verification loses its manifest.
  */
-export async function backupMode(config: BackupConfig & { source: DatabaseSource }, store: ObjectStore, env: PipelineEnv): Promise<BackupModeResult> {
+export async function backupMode(
+  config: BackupConfig & { source: DatabaseSource },
+  store: ObjectStore,
+  env: PipelineEnv,
+  database: DatabaseAccess = databaseOf(config.source, config.app, env),
+): Promise<BackupModeResult> {
   const { log } = env;
   // The identity, the bucket and the keys are checked before the database is touched or the deploy lock taken.
   if (config.identity !== undefined && config.verify !== 'none' && config.recipients.length > 0 && !config.recipients.includes(await recipientOf(config.identity))) {
     throw new InputError('Input `decrypt-identity` is not the identity of any of `encrypt-recipients`, so the backup could not be verified: give the matching identity.');
   }
   await store.list(backupFolder(config.location));
-  const manifest = await withDatabase(config.source, config.app, env, async (pg) => {
+  const manifest = await database(async (pg) => {
     // Named once the lock is held: a run that waited for it must not look older than the one before.
     const key = dumpKey(config.location, new Date(), config.version, config.compression, config.recipients.length > 0);
     // Only under the lock is an open upload surely a dead run's: a URL's backups take no lock.

@@ -4,7 +4,7 @@ import type { BackupConfig, DatabaseSource } from '../backup-config.js';
 import type { ObjectStore } from '../backup-store.js';
 import { newestGood, readCatalog, readManifest } from '../catalog.js';
 import { recipientOf } from '../age-keys.js';
-import { withDatabase } from '../database-session.js';
+import { databaseOf, type DatabaseAccess } from '../database-session.js';
 import type { BackupManifest } from '../manifest.js';
 import { backupFolder } from '../object-keys.js';
 import { requireIdentity } from '../steps/read-back.js';
@@ -20,7 +20,12 @@ export interface RestoreModeResult {
  * checked against the manifest's SHA-256 all the way, and only then put in the old one's place. A
  * damaged object, a wrong identity or a failing SQL statement leaves the database as it was.
  */
-export async function restoreMode(config: BackupConfig & { source: DatabaseSource }, store: ObjectStore, env: PipelineEnv): Promise<RestoreModeResult> {
+export async function restoreMode(
+  config: BackupConfig & { source: DatabaseSource },
+  store: ObjectStore,
+  env: PipelineEnv,
+  database: DatabaseAccess = databaseOf(config.source, config.app, env),
+): Promise<RestoreModeResult> {
   const manifest = await readManifest(store, await chosenBackup(config, store));
   requireIdentity(manifest, config.identity);
   if (manifest.encryptRecipients.length > 0 && config.identity !== undefined) {
@@ -30,7 +35,7 @@ export async function restoreMode(config: BackupConfig & { source: DatabaseSourc
       throw new UserError(`Could not decrypt ${manifest.key} with \`decrypt-identity\`: its public key ${recipient} is not among the backup's recipients (${manifest.encryptRecipients.join(', ')}).`);
     }
   }
-  await withDatabase(config.source, config.app, env, (pg) =>
+  await database((pg) =>
     env.log.group(`Restoring ${manifest.key} over database ${config.database} (${pg.where})`, async () => {
       if (config.source.kind === 'compose') await dropDeadScratchDatabases(pg, config.database, env.log);
       const fresh = scratchName(config.database, 'restore');

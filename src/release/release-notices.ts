@@ -1,0 +1,52 @@
+import type { JobSummary } from '../log/job-summary.js';
+import type { Log } from '../log/log.js';
+import { runSlackNotify } from '../notify/slack/slack-notify.js';
+import { telegramNotify } from '../notify/telegram/telegram-notify.js';
+import { readTelegramNotifyConfig } from '../notify/telegram/telegram-notify-config.js';
+import type { NoticeStatus } from '../notify/deploy-notice.js';
+import type { RunInfo } from '../pipeline/run-info.js';
+import type { ReleaseConfig } from './release-config.js';
+
+export interface NoticeContext {
+  log: Log;
+  summary: JobSummary;
+  run: RunInfo;
+  env: NodeJS.ProcessEnv;
+  now: () => number;
+}
+
+/**
+ * The run's notices: the first one is posted, every later one updates that same message (Slack's
+ * ts, Telegram's message id), so a channel shows one message per deploy that ends in its outcome.
+ * A notice that cannot be delivered is a warning (the notify parts' own rule), never a failure.
+ */
+export class ReleaseNotices {
+  private slackMessage: Record<string, string> = {};
+  private telegramMessage: Record<string, string> = {};
+
+  constructor(
+    private readonly channels: Pick<ReleaseConfig, 'slack' | 'telegram'>,
+    private readonly context: NoticeContext,
+    private readonly startedAt: number,
+  ) {}
+
+  async send(status: NoticeStatus, version: string, previousRelease = ''): Promise<void> {
+    const { slack, telegram } = this.channels;
+    const { log, summary, run, env } = this.context;
+    const values = { status, version, previousRelease, startedAt: this.startedAt };
+    if (slack) {
+      const sent = await runSlackNotify({ inputs: slack({ ...values, update: this.slackMessage }), log, summary, run }, { env, now: this.context.now });
+      if (sent.delivered && sent.ts) this.slackMessage = { ts: sent.ts, channel: sent.channel };
+    }
+    if (telegram) {
+      const config = readTelegramNotifyConfig(telegram({ ...values, update: this.telegramMessage }), log);
+      const sent = await telegramNotify(config, { log, summary, run, env, now: this.context.now() });
+      if (sent.messageId !== undefined) this.telegramMessage = { 'message-id': String(sent.messageId) };
+    }
+  }
+
+  /** The messages that show this run, for the step's outputs. */
+  messages(): { slackTs: string; telegramMessageId: string } {
+    return { slackTs: this.slackMessage.ts ?? '', telegramMessageId: this.telegramMessage['message-id'] ?? '' };
+  }
+}
