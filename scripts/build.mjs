@@ -1,6 +1,8 @@
 // Compiles src/ with tsc, then, for each action of src/actions/all-actions.ts, bundles its entry
 // (src/<entry>/main.ts, where runs.main is .../dist/<entry>/index.js) with ncc into
-// <out>/dist/<entry>/index.js and writes <out>/<folder>/action.yml from its metadata.
+// <out>/dist/<entry>/index.js and writes <out>/<folder>/action.yml from its metadata, and
+// <out>/README.md: the repository's README with its reference section (inputs and outputs of every
+// action) rendered from the same metadata.
 // <out> is the repository itself unless given (check-dist builds into a scratch folder).
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -25,13 +27,18 @@ try {
   execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json'), '--outDir', lib], { stdio: 'inherit' });
   const { allActions } = await import(pathToFileURL(join(lib, 'actions/all-actions.js')).href);
   const { renderActionYml } = await import(pathToFileURL(join(lib, 'actions/action-yml.js')).href);
+  const { renderReferenceMarkdown } = await import(pathToFileURL(join(lib, 'actions/reference-markdown.js')).href);
+  const { replaceReferenceSection } = await import(pathToFileURL(join(lib, 'actions/readme-reference-section.js')).href);
   actions = allActions;
+  // First, as it is quick and fails on a README without its markers before minutes of bundling.
+  const readme = replaceReferenceSection(readFileSync(join(root, 'README.md'), 'utf8'), renderReferenceMarkdown(allActions));
   rmSync(outDist, { recursive: true, force: true });
   for (const entry of new Set(actions.map(entryOf))) bundle(entry);
   for (const action of actions) {
     mkdirSync(join(out, action.folder), { recursive: true });
     writeFileSync(join(out, action.folder, 'action.yml'), renderActionYml(action));
   }
+  writeFileSync(join(out, 'README.md'), readme);
 } finally {
   rmSync(lib, { recursive: true, force: true });
 }

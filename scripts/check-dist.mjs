@@ -1,5 +1,6 @@
-// Fails when the committed dist/ or any action's action.yml differs from a fresh build of the
-// current sources (both are generated: dist/ by ncc, action.yml from src/actions/).
+// Fails when the committed dist/, any action's action.yml or README.md's reference section differs
+// from a fresh build of the current sources (all generated: dist/ by ncc, action.yml and the
+// reference section from src/actions/).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -33,11 +34,15 @@ try {
     if (!existsSync(generated)) problems.push(`${join(folder, 'action.yml')} (no action in src/actions/all-actions.ts has this folder)`);
     else if (!existsSync(committed) || !same(committed, generated, ['-u'])) problems.push(join(folder, 'action.yml'));
   }
+  // The fresh README is the repository's with its reference section rendered again: any difference is that section.
+  if (!same(join(root, 'README.md'), join(fresh, 'README.md'), ['-u'])) {
+    problems.push('README.md (its reference section, between <!-- reference:start --> and <!-- reference:end -->, is rendered from src/actions/; do not edit it by hand)');
+  }
   if (problems.length > 0) {
     console.error(`Not what a fresh build makes: ${problems.join(', ')}. Run \`npm run build\` and commit the result.`);
     process.exit(1);
   }
-  console.log('dist/ and every action.yml match a fresh build.');
+  console.log("dist/, every action.yml and README.md's reference section match a fresh build.");
 } finally {
   rmSync(fresh, { recursive: true, force: true });
 }
