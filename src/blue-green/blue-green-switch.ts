@@ -1,7 +1,6 @@
 import { rollbackTarget } from '../deploy/steps/rollback-target.js';
-import { logDeploy, logDeployFailure, writeState } from '../deploy/steps/record.js';
+import { logDeploy, logDeployFailure, moveCurrent, writeState } from '../deploy/steps/record.js';
 import { UserError } from '../errors/user-error.js';
-import { activateRelease } from '../host/release-commands.js';
 import { formatDuration } from '../inputs/duration.js';
 import type { JobSummary } from '../log/job-summary.js';
 import { afterDeploy, afterRollback, type DeployState } from '../pipeline/deploy-state.js';
@@ -97,7 +96,7 @@ export async function switchHost(ctx: HostContext, config: BlueGreenConfig, summ
       // Called the moment traffic (or polling) moved: a run that dies after it leaves state.json true.
       const commit = async (): Promise<void> => {
         await writeState(ctx, { ...history, color, colors });
-        await ctx.session.run(activateRelease(ctx.layout, target), { what: 'Moving current', stream: false });
+        await moveCurrent(ctx, target);
       };
       const plan = { config, next, previous, summary, commit };
       const outcome =

@@ -48,7 +48,6 @@ export async function deployHost(ctx: HostContext, config: DeployConfig): Promis
       }
       const state = nextState(action, before, await ctx.hostApp(), target, ctx.run.runUrl);
       await writeState(ctx, state);
-      ctx.updateHostApp({ ...(await ctx.hostApp()), ...(action === 'stage' ? {} : { current: target }) });
       const pruned = await prune(ctx, config.keepReleases, [target]);
       const result = {
         host: ctx.host,

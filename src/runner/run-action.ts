@@ -64,7 +64,8 @@ export async function runAction(
     if (error instanceof ActionFailure) setOutputs(error.outputs);
     failStep(error, core);
   } finally {
-    await writeSummary(action.folder, summary);
+    // The root action's folder is `.`: its summary is headed with the suite's name.
+    await writeSummary(action.folder === '.' ? action.name : action.folder, summary);
   }
 }
 

@@ -68,9 +68,10 @@ export async function runDistAction(
     ...Object.fromEntries(Object.entries(options.postOf?.state ?? {}).map(([name, value]) => [`STATE_${name}`, value])),
     ...options.env,
   };
-  for (const [name, value] of Object.entries({ ...actionYmlDefaults(action), ...inputs })) env[`INPUT_${name.toUpperCase()}`] = value;
+  const metadata = actionYml(action);
+  for (const [name, value] of Object.entries({ ...metadata.defaults, ...inputs })) env[`INPUT_${name.toUpperCase()}`] = value;
   const started = Date.now();
-  const child = spawn(process.execPath, [join(root, 'dist', action, 'index.js')], { cwd: options.cwd ?? root, env });
+  const child = spawn(process.execPath, [metadata.main], { cwd: options.cwd ?? root, env });
   let log = '';
   let partial = '';
   const collect = (chunk: Buffer): void => {
@@ -100,10 +101,15 @@ export async function runDistAction(
   };
 }
 
-/** The defaults `<action>/action.yml` declares, by input name: the runner passes them for inputs left out. */
-function actionYmlDefaults(action: string): Record<string, string> {
-  const { inputs } = YAML.parse(readFileSync(join(root, action, 'action.yml'), 'utf8')) as { inputs: Record<string, { default?: string }> };
-  return Object.fromEntries(Object.entries(inputs).flatMap(([name, spec]) => (spec.default === undefined ? [] : [[name, spec.default]])));
+/**
+ * What the runner reads from `<action>/action.yml` (`.` for the root action): the defaults it passes
+ * for inputs left out, and the bundle `runs.main` names, relative to the action's folder.
+ */
+function actionYml(action: string): { defaults: Record<string, string>; main: string } {
+  const folder = join(root, action);
+  const { inputs, runs } = YAML.parse(readFileSync(join(folder, 'action.yml'), 'utf8')) as { inputs: Record<string, { default?: string }>; runs: { main: string } };
+  const defaults = Object.fromEntries(Object.entries(inputs).flatMap(([name, spec]) => (spec.default === undefined ? [] : [[name, spec.default]])));
+  return { defaults, main: join(folder, runs.main) };
 }
 
 /** The runner's file command format (outputs, state, env): `name<<DELIMITER\nvalue\nDELIMITER\n`. */

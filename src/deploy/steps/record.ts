@@ -1,4 +1,4 @@
-import { appendDeployLog } from '../../host/release-commands.js';
+import { activateRelease, appendDeployLog } from '../../host/release-commands.js';
 import type { HostContext } from '../../pipeline/host-context.js';
 import type { DeployState } from '../../pipeline/deploy-state.js';
 import { messageOf } from '../../errors/message-of.js';
@@ -9,6 +9,15 @@ export async function writeState(ctx: HostContext, state: DeployState): Promise<
     await ctx.session.writeFile(ctx.layout.state, `${JSON.stringify(state)}\n`, 0o644);
     ctx.updateHostApp({ ...(await ctx.hostApp()), state });
   });
+}
+
+/**
+ * Points `current` at `version`. Later steps of the same run (a rollback after a failed soak) see
+ * it without reading the host again, or they would take the release it replaced for the active one.
+ */
+export async function moveCurrent(ctx: HostContext, version: string): Promise<void> {
+  await ctx.session.run(activateRelease(ctx.layout, version), { what: 'Moving current', stream: false });
+  ctx.updateHostApp({ ...(await ctx.hostApp()), current: version });
 }
 
 export interface DeployLogEntry {

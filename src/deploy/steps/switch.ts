@@ -1,7 +1,7 @@
-import { activateRelease } from '../../host/release-commands.js';
 import type { HostContext } from '../../pipeline/host-context.js';
 import { CommandError } from '../../ssh/command-error.js';
 import type { HostRelease } from '../host-release.js';
+import { moveCurrent } from './record.js';
 import type { SwitchStrategy } from '../strategies/switch-strategy.js';
 import { messageOf } from '../../errors/message-of.js';
 
@@ -18,14 +18,14 @@ export interface SwitchResult {
 export async function switchTo(ctx: HostContext, strategy: SwitchStrategy, next: HostRelease, previous: HostRelease | undefined, label: string): Promise<SwitchResult> {
   return ctx.withLock(async () => {
     await ctx.assertLockHeld();
-    const { log, session, host } = ctx;
+    const { log, host } = ctx;
     const { journal } = ctx.env;
     await log.group(`Starting ${next.version} (${label})`, async () => {
       // A run killed in the middle (a cancelled job) leaves the post step the restore it did not get to.
       if (previous) journal.record({ kind: 'restore', host, release: previous.version, project: previous.project, services: strategy.stops(next) });
       try {
         await strategy.activate(ctx, next, previous);
-        await session.run(activateRelease(ctx.layout, next.version), { what: 'Moving current', stream: false });
+        await moveCurrent(ctx, next.version);
         journal.clear('restore', host);
       } catch (error) {
         if (!previous) throw error;
