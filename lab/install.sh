@@ -21,9 +21,10 @@ Pin-Priority: 100
 PIN
 fi
 
+# ufw: test/droplet applies droplet/cloud-init.yaml's firewall commands (in a network namespace).
 packages=(docker.io openssh-server openssh-client nginx postgresql postgresql-client redis-server
   docker-registry apache2-utils busybox-static python3-moto python3-flask python3-flask-cors
-  wrk sudo procps iproute2 curl ca-certificates)
+  wrk sudo procps iproute2 curl ca-certificates ufw)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
