@@ -77,7 +77,14 @@ export async function releasePipeline(config: ReleaseConfig, env: PipelineEnv, s
 async function releaseOnHost(ctx: HostContext, config: ReleaseConfig, env: PipelineEnv, summary: JobSummary, index: number, report: HostReport): Promise<void> {
   if (index === 0 && config.backup) report.backupKey = await backupOn(ctx, config.backup, env, summary);
   if (config.stage) report.previousRelease = (await deployHost(ctx, config.stage)).previous;
-  const switched = await switchHost(ctx, config.switch, summary);
+  const switched = await switchHost(ctx, config.switch, summary).catch(async (error: unknown) => {
+    // The switch put the old release back by itself: say what serves, as after a soak's rollback.
+    if (error instanceof RolledBackError) {
+      const { current, state } = await ctx.hostApp();
+      Object.assign(report, { release: current, activeColor: state.color, rolledBack: true });
+    }
+    throw error;
+  });
   Object.assign(report, { release: switched.release, activeColor: switched.activeColor, previousRelease: switched.previousRelease || report.previousRelease });
   if (config.rollback || config.soak.soakMs === 0) return;
   const soaked = await gate(ctx, soakGate(config.switch, switched.activeColor, switched.release, config.soak), summary);

@@ -144,6 +144,15 @@ describe('the root action: the whole pipeline in one step, from the runner', () 
     expect(await bucket.keys('backups/')).toHaveLength(4);
   });
 
+  it('a release that fails the switch\'s own gate never gets traffic: the step ends rolled-back and v2 serves on', async () => {
+    const run = await runDistAction('.', inputs({ version: 'broken', deadline: '3s' }));
+    expect(run.code).toBe(1);
+    expect(run.outputs).toMatchObject({ status: 'rolled-back', release: 'v2', 'previous-release': 'v2', 'active-color': 'green' });
+    expect(run.log).toMatch(/^::error::Health gate failed: .* broken never received traffic: v2 still serves\.$/m);
+    expect(await serving()).toBe('v2');
+    expect(slackHeader()).toContain('rolled back');
+  });
+
   it('rolls back by itself when the new release dies during the soak: the step fails with status rolled-back and v2 serves again', async () => {
     let gates = 0;
     // v1 again, as a new deploy, into blue: it passes the switch's gate and the soak's first checks, then crashes.
