@@ -26,7 +26,7 @@ const ownInputs: InputSpec[] = [
 ];
 
 /** Inputs every run needs, whatever the part: the rest is checked by the part that reads it. */
-const REQUIRED = new Set(['app', 'host', 'user', 'private-key']);
+const REQUIRED = new Set(['app', 'service', 'host', 'user', 'private-key']);
 
 /** A description that says more at the root than in the part it comes from. */
 const ROOT_DESCRIPTIONS: Readonly<Record<string, string>> = {
@@ -100,11 +100,12 @@ export const botDeployAction: ActionMetadata = {
   outputs: [
     { name: 'status', description: 'success, failure or rolled-back (the new release failed and the previous one serves again).' },
     { name: 'release', description: 'The release serving after the run (on the first host).' },
-    { name: 'previous-release', description: 'The release that served before.' },
+    { name: 'previous-release', description: 'The release that served before the run (on the first host).' },
     { name: 'active-color', description: 'The color serving after the run.' },
     { name: 'backup-key', description: 'The backup taken before the deploy, if any.' },
     { name: 'duration-ms', description: 'Wall time of the whole step in milliseconds.' },
-    { name: 'slack-ts', description: 'The Slack message\'s ts (with `slack-bot-token`).' },
+    { name: 'slack-ts', description: 'The Slack message\'s ts (with `slack-bot-token`), for a later slack-notify step\'s `ts`.' },
+    { name: 'slack-channel', description: 'The Slack channel\'s ID the message is in, for a later slack-notify step\'s `channel` (chat.update needs the ID).' },
     { name: 'telegram-message-id', description: 'The admin chat message\'s id.' },
   ],
   // The post step releases the locks and undoes what a cancelled or killed run left on the hosts.

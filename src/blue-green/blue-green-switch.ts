@@ -98,7 +98,11 @@ export async function switchHost(ctx: HostContext, config: BlueGreenConfig, summ
         await writeState(ctx, { ...history, color, colors });
         await moveCurrent(ctx, target);
       };
-      const plan = { config, next, previous, summary, commit };
+      const revert = async (): Promise<void> => {
+        await writeState(ctx, before.state);
+        if (before.current) await moveCurrent(ctx, before.current);
+      };
+      const plan = { config, next, previous, summary, commit, revert };
       const outcome =
         config.mode === 'webhook'
           ? await webhookSwitch(ctx, plan, again !== undefined || before.state.colors?.[color] === target)

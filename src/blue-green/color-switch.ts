@@ -11,6 +11,8 @@ export interface ColorSwitch {
   summary: JobSummary;
   /** Writes state.json and moves `current`: called the moment traffic (or polling) moved. */
   commit: () => Promise<void>;
+  /** Undoes `commit` (state.json and `current` as before): traffic went back after it was recorded. */
+  revert: () => Promise<void>;
 }
 
 export interface SwitchOutcome {

@@ -16,7 +16,7 @@ import { pointNginx } from './steps/point-nginx.js';
  * only then nginx points at it. The old color drains and stops (or stays warm). Until the reload,
  * a failure touches nothing that serves; after it, nginx is pointed back.
  */
-export async function webhookSwitch(ctx: HostContext, { config, next, previous, summary, commit }: ColorSwitch, warm = false): Promise<SwitchOutcome> {
+export async function webhookSwitch(ctx: HostContext, { config, next, previous, summary, commit, revert }: ColorSwitch, warm = false): Promise<SwitchOutcome> {
   const { session, log } = ctx;
   const { colorServices } = config;
   const newPort = config.ports[next.color];
@@ -34,7 +34,9 @@ export async function webhookSwitch(ctx: HostContext, { config, next, previous, 
     const healthy = await gate(ctx, colorPortGate(config, newPort, next.release.version), summary);
     if (!healthy.healthy) {
       await session.run(composeRemove(next.colored, colorServices), { what: `Stopping the ${next.color} color`, allowFailure: true });
-      throw new RolledBackError(`${healthy.failure} ${next.release.version} never received traffic${previous ? `: ${previous.release} still serves` : ''}.`);
+      // Rolled back means an older release serves; on a first deploy nothing does.
+      if (!previous) throw new UserError(`${healthy.failure} ${next.release.version} never received traffic.`);
+      throw new RolledBackError(`${healthy.failure} ${next.release.version} never received traffic: ${previous.release} still serves.`);
     }
   }
 
@@ -69,6 +71,7 @@ export async function webhookSwitch(ctx: HostContext, { config, next, previous, 
   const unplugged = config.telegram && telegramBefore ? await webhookStillServed(config.telegram, telegramBefore) : undefined;
   if (unplugged && oldWarm && previous?.color) {
     await pointNginx(ctx, config.nginx, config.ports[previous.color]);
+    await revert();
     await session.run(composeRemove(next.colored, colorServices), { what: `Stopping the ${next.color} color`, allowFailure: true });
     throw new RolledBackError(`${unplugged}; nginx points at ${previous.release} again.`);
   }

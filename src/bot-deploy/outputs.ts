@@ -11,11 +11,12 @@ export function releaseOutputs(result: ReleaseResult, notices: ReleaseNotices): 
   const outputs: Outputs = {
     status: result.status,
     release: first?.release ?? '',
-    'previous-release': first?.previousRelease ?? '',
+    'previous-release': first?.servedBefore ?? '',
     'active-color': first?.activeColor ?? '',
     'backup-key': first?.backupKey ?? '',
     'duration-ms': result.durationMs,
     'slack-ts': messages.slackTs,
+    'slack-channel': messages.slackChannel,
     'telegram-message-id': messages.telegramMessageId,
   };
   if (result.failure) throw new ActionFailure(messageOf(result.failure.error), outputs, result.failure.error);

@@ -20,6 +20,8 @@ export interface NoticeValues {
   status: string;
   version: string;
   previousRelease: string;
+  /** What happened, in words (a rollback's target, why a release was rolled back). */
+  text: string;
   /** Inputs naming the message to update, once the channel sent one (Slack's ts and channel ID, Telegram's message-id). */
   update: Readonly<Record<string, string>>;
   startedAt: number;
@@ -78,12 +80,13 @@ function readNotices(inputs: Inputs, log: Log): Pick<ReleaseConfig, 'slack' | 't
     status: values.status,
     version: values.version,
     'previous-release': values.previousRelease,
+    text: values.text,
     'started-at': String(values.startedAt),
     ...values.update,
   });
   const slack: NoticeInputsOf = (values) => inputs.routed(slackNotifyAction.inputs, releaseRoutes.slack, noticeValues(values));
   const telegram: NoticeInputsOf = (values) => inputs.routed(telegramNotifyAction.inputs, releaseRoutes.telegram, noticeValues(values));
-  const first: NoticeValues = { status: 'started', version: '', previousRelease: '', update: {}, startedAt: Date.now() };
+  const first: NoticeValues = { status: 'started', version: '', previousRelease: '', text: '', update: {}, startedAt: Date.now() };
   const withSlack = inputs.raw('slack-webhook-url').trim() !== '' || inputs.raw('slack-bot-token').trim() !== '';
   if (withSlack) {
     maskSlackSecrets(slack(first), log);

@@ -30,10 +30,10 @@ export class ReleaseNotices {
     private readonly startedAt: number,
   ) {}
 
-  async send(status: NoticeStatus, version: string, previousRelease = ''): Promise<void> {
+  async send(notice: { status: NoticeStatus; version: string; previousRelease?: string; text?: string }): Promise<void> {
     const { slack, telegram } = this.channels;
     const { log, summary, run, env } = this.context;
-    const values = { status, version, previousRelease, startedAt: this.startedAt };
+    const values = { previousRelease: '', text: '', ...notice, startedAt: this.startedAt };
     if (slack) {
       const sent = await runSlackNotify({ inputs: slack({ ...values, update: this.slackMessage }), log, summary, run }, { env, now: this.context.now });
       if (sent.delivered && sent.ts) this.slackMessage = { ts: sent.ts, channel: sent.channel };
@@ -45,8 +45,8 @@ export class ReleaseNotices {
     }
   }
 
-  /** The messages that show this run, for the step's outputs. */
-  messages(): { slackTs: string; telegramMessageId: string } {
-    return { slackTs: this.slackMessage.ts ?? '', telegramMessageId: this.telegramMessage['message-id'] ?? '' };
+  /** The messages that show this run, for the step's outputs (chat.update needs the channel's ID, not its name). */
+  messages(): { slackTs: string; slackChannel: string; telegramMessageId: string } {
+    return { slackTs: this.slackMessage.ts ?? '', slackChannel: this.slackMessage.channel ?? '', telegramMessageId: this.telegramMessage['message-id'] ?? '' };
   }
 }

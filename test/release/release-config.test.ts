@@ -81,15 +81,16 @@ describe('readReleaseConfig', () => {
     expect(() => read({ 'telegram-chat-id': '-100123', 'telegram-token': 'not a token' })).toThrow(/^Input `telegram-token` does not look like a bot token/);
     const { config, log } = read({ 'slack-bot-token': 'xoxb-secret-token', 'slack-channel': '#deploys', 'telegram-chat-id': '-100123', 'telegram-token': '123456:ABC-def' });
     expect([masks(log, 'xoxb-secret-token'), masks(log, '123456:ABC-def')]).toEqual([true, true]);
-    const slack = config.slack?.({ status: 'success', version: 'v1.2.3', previousRelease: 'v1.2.2', startedAt: 1764547200000, update: { ts: '1712345678.000100', channel: 'C0123' } });
-    expect([slack?.optional('status'), slack?.optional('ts'), slack?.optional('channel'), slack?.optional('previous-release'), slack?.raw('bot-token')]).toEqual([
+    const slack = config.slack?.({ status: 'success', version: 'v1.2.3', previousRelease: 'v1.2.2', text: 'Release notes', startedAt: 1764547200000, update: { ts: '1712345678.000100', channel: 'C0123' } });
+    expect([slack?.optional('status'), slack?.optional('ts'), slack?.optional('channel'), slack?.optional('previous-release'), slack?.optional('text'), slack?.raw('bot-token')]).toEqual([
       'success',
       '1712345678.000100',
       'C0123',
       'v1.2.2',
+      'Release notes',
       'xoxb-secret-token',
     ]);
-    const telegram = config.telegram?.({ status: 'started', version: 'v1.2.3', previousRelease: '', startedAt: 1764547200000, update: {} });
+    const telegram = config.telegram?.({ status: 'started', version: 'v1.2.3', previousRelease: '', text: '', startedAt: 1764547200000, update: {} });
     expect([telegram?.optional('chat-id'), telegram?.raw('bot-token'), telegram?.optional('environment')]).toEqual(['-100123', '123456:ABC-def', 'production']);
   });
 
