@@ -56,7 +56,14 @@ describe('cd-production, deploy', () => {
       'registry-username': 'octocat',
       'registry-password': 'job-token',
     });
-    expect(job.get('switch')?.with).toMatchObject({ mode: 'webhook', 'nginx-upstream-file': '/etc/nginx/bot-deploy/faceit-bot.conf', service: 'bot' });
+    expect(job.get('switch')?.with).toMatchObject({
+      mode: 'webhook',
+      'nginx-upstream-file': '/etc/nginx/bot-deploy/faceit-bot.conf',
+      'nginx-test-command': 'sudo nginx -t',
+      'nginx-reload-command': 'sudo nginx -s reload',
+      'telegram-api-root': 'https://api.telegram.org',
+      service: 'bot',
+    });
     expect(job.get('backup')?.with).toMatchObject({ app: 'faceit-bot', version: 'v1.2.3', 'spaces-bucket': 'acme-backups', 'spaces-secret-access-key': 'secret' });
   });
 
@@ -190,7 +197,7 @@ describe('cd-production, notifications', () => {
 
   it('updates one Slack message with a bot token, and posts twice through a webhook', async () => {
     const bot = await run({ secrets: { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_WEBHOOK_URL: 'https://hooks.slack.com/services/T/B/x' }, inputs: { 'slack-channel': '#deploys' }, outputs: { 'slack-start': { ts: '1.2', channel: 'C1' } } });
-    expect(bot.get('slack-start')?.with).toMatchObject({ 'bot-token': 'xoxb-1', 'webhook-url': '', channel: '#deploys' });
+    expect(bot.get('slack-start')?.with).toMatchObject({ 'bot-token': 'xoxb-1', 'webhook-url': '', channel: '#deploys', 'api-url': 'https://slack.com/api/' });
     expect(bot.get('slack-end')?.with).toMatchObject({ ts: '1.2', channel: 'C1', status: 'success' });
     const hook = await run({ secrets: { SLACK_WEBHOOK_URL: 'https://hooks.slack.com/services/T/B/x' } });
     expect(hook.get('slack-start')?.with).toMatchObject({ 'bot-token': '', 'webhook-url': 'https://hooks.slack.com/services/T/B/x' });
