@@ -34,7 +34,8 @@ const image = `${lab.registry.address}/e2e/webhook-bot`;
 const V3_HEALTHY_SECONDS = 9;
 const botScripts = new URL('../../lab/images/bot', import.meta.url).pathname;
 const repository = 'acme/faceit-bot';
-const shas: Record<string, string> = { v1: '1'.repeat(40), v2: '2'.repeat(40), v3: '3'.repeat(40) };
+/** The commits the tags point at; a rollback is dispatched on main. */
+const shas: Record<string, string> = { v1: '1'.repeat(40), v2: '2'.repeat(40), v3: '3'.repeat(40), main: '4'.repeat(40) };
 const botToken = '700100:AAE2e-production-bot-token_x';
 const adminChat = -1009000000001;
 const githubToken = 'ghs_e2eJobToken0123456789abcdef';
@@ -57,6 +58,8 @@ interface JobRun {
   actions: RecordedAction[];
   ms: number;
 }
+
+const jobRuns: JobRun[] = [];
 
 /** One run of the deploy job, as a tag push (or a dispatch for a rollback) would start it. */
 async function runJob(inputs: Scenario['inputs'], ref: string, runId: string): Promise<JobRun> {
@@ -109,7 +112,7 @@ async function runJob(inputs: Scenario['inputs'], ref: string, runId: string): P
       },
       github: {
         repository,
-        sha: shas[ref] ?? shas.v1 ?? '',
+        sha: shas[ref] ?? '',
         ref_name: ref,
         ref_type: ref.startsWith('v') ? 'tag' : 'branch',
         event_name: inputs?.action === 'rollback' ? 'workflow_dispatch' : 'push',
@@ -123,7 +126,9 @@ async function runJob(inputs: Scenario['inputs'], ref: string, runId: string): P
     steps.execute,
   );
   rmSync(workspace, { recursive: true, force: true });
-  return { job, actions: steps.runs, ms: Date.now() - started };
+  const run = { job, actions: steps.runs, ms: Date.now() - started };
+  jobRuns.push(run);
+  return run;
 }
 
 /** What a failed expectation should show: every step's outcome and the log of those that failed. */
@@ -141,7 +146,8 @@ const slackHeader = (index: number): string => {
   const blocks = (slack.messages(slackChannel)[index]?.blocks ?? []) as Array<{ type: string; text?: { text: string } }>;
   return blocks.find((block) => block.type === 'header')?.text?.text ?? '';
 };
-const telegramCalls = (): string[] => telegram.calls(botToken).map((call) => call.method).filter((method) => method !== 'getWebhookInfo');
+/** What the notify steps asked of the Bot API (the switch's getWebhookInfo checks left out). */
+const telegramCalls = (): string[] => telegram.calls(botToken).map((call) => call.method).filter((method) => method === 'sendMessage' || method === 'editMessageText');
 
 /** v3: the lab's v2 bot with this checkout's bot scripts (BOT_UNHEALTHY_AFTER), unhealthy 9 s after it starts. */
 function pushImages(): void {
@@ -222,7 +228,7 @@ beforeAll(async () => {
   const set = (await (await fetch(`${telegram.apiRoot()}/bot${botToken}/setWebhook`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ url: `${siteUrl()}/webhook` }) })).json()) as { ok: boolean };
   expect(set.ok).toBe(true);
   github = await GitHubDeploymentsStandIn.start();
-  github.addRepository(repository, { refs: { main: shas.v1 ?? '', ...shas } });
+  github.addRepository(repository, { refs: shas });
   github.addToken(githubToken);
 }, 120_000);
 
@@ -294,6 +300,7 @@ describe('cd-production, the deploy job end to end', () => {
     expect(run.job.get('switch')?.outcome).toBe('success');
     expect(run.job.get('switch')?.outputs).toMatchObject({ release: 'v3', 'active-color': 'blue', 'rolled-back': 'false' });
     expect(run.job.get('soak')?.outcome).toBe('failure');
+    expect(run.job.get('soak')?.log).toMatch(/^::error::Health gate failed: .*"status":"unhealthy","version":"v3"/m);
     expect(run.job.get('auto-rollback')?.outcome).toBe('success');
     expect(run.job.outputs).toMatchObject({ status: 'rolled-back', release: 'v2', 'active-color': 'green' });
     expect(await serving()).toContain('"version":"v2"');
@@ -303,7 +310,8 @@ describe('cd-production, the deploy job end to end', () => {
     const id = Number(run.job.get('deployment')?.outputs['deployment-id']);
     expect(github.statuses(id).map((status) => status.state)).toEqual(['in_progress', 'failure']);
     expect(slackHeader(2)).toMatch(/rolled back$/);
-    expect(telegram.messages(botToken, adminChat).at(-1)?.text).toMatch(/rolled back/);
+    expect(telegram.messages(botToken, adminChat).at(-1)?.text).toMatch(/^↩️ .* rolled back on production\nVersion: v2\n/);
+    expect(run.job.steps().slice(-10)).toEqual(['soak', 'auto-rollback', 'outcome', 'deployment-end', 'slack-end', 'telegram-end', 'post auto-rollback', 'post switch', 'post stage', 'post backup']);
   }, 180_000);
 
   it('rolls back to v1 by hand, recorded as a rollback', async () => {
@@ -312,19 +320,55 @@ describe('cd-production, the deploy job end to end', () => {
     expect(run.job.steps()).toEqual(['plan', 'checkout-suite', 'slack-start', 'telegram-start', 'deployment', 'manual-rollback', 'outcome', 'deployment-end', 'slack-end', 'telegram-end', 'post manual-rollback']);
     expect(run.job.outputs).toMatchObject({ status: 'success', release: 'v1' });
     expect(await serving()).toContain('"version":"v1"');
+    expect(running(`${app}-blue`)).toBe('v1');
+    expect(running(`${app}-green`)).toBe('');
     const id = Number(run.job.get('deployment')?.outputs['deployment-id']);
     expect(github.deployment(id)).toMatchObject({ ref: 'v1', payload: { version: 'v1', rollback: true } });
     expect(github.statuses(id).map((status) => status.state)).toEqual(['in_progress', 'success']);
   }, 180_000);
 
-  it('leaves the whole story in deploys.log, state.json and the stand-ins, and no lock', () => {
-    const entries = deploysLog().map((entry) => ({ action: entry.action, version: entry.version, result: entry.result }));
-    console.log(JSON.stringify(deploysLog(), null, 1));
-    console.log(JSON.stringify(state(), null, 1));
-    expect(entries.length).toBeGreaterThan(0);
+  it('leaves the whole story in deploys.log, state.json and the stand-ins; every post step ran and no lock is left', () => {
+    const entries = deploysLog().map((entry) => ({ action: entry.action, version: entry.version, previous: entry.previous, result: entry.result, sha: entry.sha, run: String(entry.run_url).split('/').at(-1) }));
+    expect(entries).toEqual([
+      { action: 'stage', version: 'v1', previous: '', result: 'success', sha: shas.v1, run: '9001' },
+      { action: 'switch', version: 'v1', previous: '', result: 'success', sha: shas.v1, run: '9001' },
+      { action: 'stage', version: 'v2', previous: 'v1', result: 'success', sha: shas.v2, run: '9002' },
+      { action: 'switch', version: 'v2', previous: 'v1', result: 'success', sha: shas.v2, run: '9002' },
+      { action: 'stage', version: 'v3', previous: 'v2', result: 'success', sha: shas.v3, run: '9003' },
+      { action: 'switch', version: 'v3', previous: 'v2', result: 'success', sha: shas.v3, run: '9003' },
+      { action: 'rollback', version: 'v2', previous: 'v3', result: 'success', sha: shas.v3, run: '9003' },
+      { action: 'rollback', version: 'v1', previous: 'v2', result: 'success', sha: shas.main, run: '9004' },
+    ]);
+    expect(deploysLog().every((entry) => entry.actor === 'octocat')).toBe(true);
+    expect(state()).toMatchObject({ active: 'v1', color: 'blue', colors: { blue: 'v1' } });
+
+    expect(github.history(repository, 'production').map(({ ref, payload, states }) => ({ ref, payload, states }))).toEqual([
+      { ref: shas.v1, payload: { version: 'v1', rollback: false }, states: ['in_progress', 'success', 'inactive'] },
+      { ref: shas.v2, payload: { version: 'v2', rollback: false }, states: ['in_progress', 'success', 'inactive'] },
+      { ref: shas.v3, payload: { version: 'v3', rollback: false }, states: ['in_progress', 'failure'] },
+      { ref: 'v1', payload: { version: 'v1', rollback: true }, states: ['in_progress', 'success'] },
+    ]);
+    expect(slack.messages(slackChannel).map((message, index) => ({ header: slackHeader(index), edits: message.edits }))).toEqual([
+      { header: `:white_check_mark: Deploy of ${app} v1 → production: deployed`, edits: 1 },
+      { header: `:white_check_mark: Deploy of ${app} v2 → production: deployed`, edits: 1 },
+      { header: `:rewind: Deploy of ${app} v2 → production: rolled back`, edits: 1 },
+      { header: `:white_check_mark: Rollback of ${app} v1 → production: deployed`, edits: 1 },
+    ]);
+    expect(telegram.messages(botToken, adminChat).map((message) => message.text.split('\n')[0])).toEqual([
+      `✅ Deploy of ${app} · deployed to production`,
+      `✅ Deploy of ${app} · deployed to production`,
+      `↩️ Deploy of ${app} · rolled back on production`,
+      `✅ Rollback of ${app} · deployed to production`,
+    ]);
+    expect(telegramCalls()).toEqual(['sendMessage', 'editMessageText', 'sendMessage', 'editMessageText', 'sendMessage', 'editMessageText', 'sendMessage', 'editMessageText']);
+
+    // Every bundle that declares a post step (backup, stage, switch, both rollbacks) had it run, and it succeeded.
+    expect(jobRuns).toHaveLength(4);
+    for (const { actions } of jobRuns) {
+      const posts = actions.filter((action) => action.phase === 'post');
+      expect(posts.map((action) => action.step)).toEqual(actions.filter((action) => action.phase === 'main' && ['pg-backup-to-spaces', 'ssh-deploy', 'blue-green-switch'].includes(action.action)).map((action) => action.step).reverse());
+      expect(posts.map((action) => action.run.code)).toEqual(posts.map(() => 0));
+    }
     expect(existsSync(`${appDir}/.lock`)).toBe(false);
-    console.log(JSON.stringify(github.history(repository, 'production')));
-    console.log(slack.messages(slackChannel).map((_, index) => slackHeader(index)));
-    console.log(telegram.messages(botToken, adminChat).map((message) => message.text.split('\n')[0]));
-  }, 180_000);
+  });
 });
