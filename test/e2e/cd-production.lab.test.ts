@@ -236,6 +236,8 @@ afterAll(async () => {
   for (const project of [`${app}-blue`, `${app}-green`]) removeAppContainers(project);
   removeAppContainers(app);
   stack.down();
+  // The color projects declare the stack's volumes too (unused: db runs in project <app>).
+  for (const project of [`${app}-blue`, `${app}-green`]) onHost(`docker volume ls -q --filter label=com.docker.compose.project=${project} | xargs -r docker volume rm >/dev/null`);
   rmSync(siteFile, { force: true });
   rmSync(upstreamFile, { force: true });
   reloadNginx();
