@@ -49,6 +49,8 @@ let telegram: TelegramStandIn;
 let github: GitHubDeploymentsStandIn;
 let ports: { blue: number; green: number; site: number };
 let botRepo: string;
+/** The database's rows before the first deploy: no switch may touch them. */
+let rows: Record<string, string>;
 /** The sudo rule names the lab's real path; a worktree reaches the lab through a symlinked .lab. */
 const sudoNginx = (command: string): string => command.replaceAll(lab.dir, realpathSync(lab.dir));
 const siteUrl = (): string => `http://${lab.host}:${ports.site}`;
@@ -56,7 +58,6 @@ const siteUrl = (): string => `http://${lab.host}:${ports.site}`;
 interface JobRun {
   job: SimulatedJob;
   actions: RecordedAction[];
-  ms: number;
 }
 
 const jobRuns: JobRun[] = [];
@@ -65,7 +66,6 @@ const jobRuns: JobRun[] = [];
 async function runJob(inputs: Scenario['inputs'], ref: string, runId: string): Promise<JobRun> {
   const workspace = mkdtempSync(join(tmpdir(), `e2e-workspace-${runId}-`));
   const steps = suiteActionSteps({ workspace, botRepo });
-  const started = Date.now();
   const job = await simulateJob(
     doc,
     'deploy',
@@ -126,7 +126,7 @@ async function runJob(inputs: Scenario['inputs'], ref: string, runId: string): P
     steps.execute,
   );
   rmSync(workspace, { recursive: true, force: true });
-  const run = { job, actions: steps.runs, ms: Date.now() - started };
+  const run = { job, actions: steps.runs };
   jobRuns.push(run);
   return run;
 }
@@ -209,6 +209,7 @@ beforeAll(async () => {
   botRepo = writeBotRepo();
   stack.up();
   stack.seed(50);
+  rows = stack.checksums();
   await bucket.create();
   // The droplet as its admin set it up once: the site proxies to the upstream file the suite owns (deploy's).
   mkdirSync(appDir, { recursive: true });
@@ -343,6 +344,7 @@ describe('cd-production, the deploy job end to end', () => {
     ]);
     expect(deploysLog().every((entry) => entry.actor === 'octocat')).toBe(true);
     expect(state()).toMatchObject({ active: 'v1', color: 'blue', colors: { blue: 'v1' } });
+    expect(stack.checksums()).toEqual(rows);
 
     expect(github.history(repository, 'production').map(({ ref, payload, states }) => ({ ref, payload, states }))).toEqual([
       { ref: shas.v1, payload: { version: 'v1', rollback: false }, states: ['in_progress', 'success', 'inactive'] },
