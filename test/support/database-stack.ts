@@ -42,6 +42,9 @@ export class DatabaseStack {
     this.compose('up', '-d', '--quiet-pull');
     for (let attempt = 0; attempt < 60; attempt += 1) {
       try {
+        // On its first start the entrypoint runs a temporary server on the socket only, then stops
+        // it: the socket answering proves nothing until the real server also listens on TCP.
+        execFileSync('docker', ['exec', this.container(), 'pg_isready', '-q', '-h', '127.0.0.1'], { stdio: 'ignore' });
         this.sql('SELECT 1');
         return;
       } catch {

@@ -18,7 +18,7 @@ const deploy: Scenario = {
   },
 };
 
-const run = (scenario: Partial<Scenario> = {}): SimulatedJob =>
+const run = (scenario: Partial<Scenario> = {}): Promise<SimulatedJob> =>
   simulateJob(doc, 'deploy', {
     ...deploy,
     ...scenario,
@@ -32,8 +32,8 @@ const value = (job: SimulatedJob, step: string, key: string): string | undefined
 const status = (job: SimulatedJob): string | undefined => job.get('outcome')?.outputs.status;
 
 describe('cd-production, deploy', () => {
-  it('backs up, stages, switches and soaks, then records the success', () => {
-    const job = run();
+  it('backs up, stages, switches and soaks, then records the success', async () => {
+    const job = await run();
     expect(job.steps()).toEqual(['plan', 'checkout-bot', 'checkout-suite', 'deployment', 'backup', 'stage', 'switch', 'watch', 'soak', 'outcome', 'deployment-end']);
     expect(job.status).toBe('success');
     expect(status(job)).toBe('success');
@@ -42,8 +42,8 @@ describe('cd-production, deploy', () => {
     expect(job.get('deployment-end')?.with).toMatchObject({ step: 'finish', 'deployment-id': '42', status: 'success', version: 'v1.2.3' });
   });
 
-  it('stages only, with the host settings from the variables and the job token for ghcr.io', () => {
-    const job = run();
+  it('stages only, with the host settings from the variables and the job token for ghcr.io', async () => {
+    const job = await run();
     expect(job.get('stage')?.with).toMatchObject({
       strategy: 'none',
       version: 'v1.2.3',
@@ -56,31 +56,38 @@ describe('cd-production, deploy', () => {
       'registry-username': 'octocat',
       'registry-password': 'job-token',
     });
-    expect(job.get('switch')?.with).toMatchObject({ mode: 'webhook', 'nginx-upstream-file': '/etc/nginx/bot-deploy/faceit-bot.conf', service: 'bot' });
+    expect(job.get('switch')?.with).toMatchObject({
+      mode: 'webhook',
+      'nginx-upstream-file': '/etc/nginx/bot-deploy/faceit-bot.conf',
+      'nginx-test-command': 'sudo nginx -t',
+      'nginx-reload-command': 'sudo nginx -s reload',
+      'telegram-api-root': 'https://api.telegram.org',
+      service: 'bot',
+    });
     expect(job.get('backup')?.with).toMatchObject({ app: 'faceit-bot', version: 'v1.2.3', 'spaces-bucket': 'acme-backups', 'spaces-secret-access-key': 'secret' });
   });
 
-  it('logs in to another registry only with REGISTRY_PASSWORD', () => {
-    const without = run({ inputs: { image: 'registry.example.org/acme/bot' } });
+  it('logs in to another registry only with REGISTRY_PASSWORD', async () => {
+    const without = await run({ inputs: { image: 'registry.example.org/acme/bot' } });
     expect([value(without, 'stage', 'registry-username'), value(without, 'stage', 'registry-password')]).toEqual(['', '']);
-    const withPassword = run({ inputs: { image: 'registry.example.org/acme/bot', 'registry-username': 'robot' }, secrets: { REGISTRY_PASSWORD: 'pw' } });
+    const withPassword = await run({ inputs: { image: 'registry.example.org/acme/bot', 'registry-username': 'robot' }, secrets: { REGISTRY_PASSWORD: 'pw' } });
     expect([value(withPassword, 'stage', 'registry-username'), value(withPassword, 'stage', 'registry-password')]).toEqual(['robot', 'pw']);
   });
 
-  it('soaks a webhook bot on the active color’s port from the host, expecting the new version', () => {
-    const job = run();
+  it('soaks a webhook bot on the active color’s port from the host, expecting the new version', async () => {
+    const job = await run();
     expect(job.get('soak')?.with).toMatchObject({ url: 'http://127.0.0.1:8082/health', 'via-ssh': 'true', 'expect-json': 'version == v1.2.3', service: '', soak: '2m' });
-    const blue = run({ outputs: { switch: { 'active-color': 'blue', release: 'v1.2.3' } } });
+    const blue = await run({ outputs: { switch: { 'active-color': 'blue', release: 'v1.2.3' } } });
     expect(value(blue, 'soak', 'url')).toBe('http://127.0.0.1:8081/health');
   });
 
-  it('soaks a polling bot through its containers in the active color', () => {
-    const job = run({ inputs: { mode: 'polling' } });
+  it('soaks a polling bot through its containers in the active color', async () => {
+    const job = await run({ inputs: { mode: 'polling' } });
     expect(job.get('soak')?.with).toMatchObject({ url: '', 'via-ssh': 'false', service: 'bot', 'compose-project': 'faceit-bot-green' });
   });
 
-  it('rolls back when the soak fails after the switch, and says so', () => {
-    const job = run({ failing: ['soak'] });
+  it('rolls back when the soak fails after the switch, and says so', async () => {
+    const job = await run({ failing: ['soak'] });
     expect(job.steps()).toEqual(['plan', 'checkout-bot', 'checkout-suite', 'deployment', 'backup', 'stage', 'switch', 'watch', 'soak', 'auto-rollback', 'outcome', 'deployment-end']);
     // Back to the release before: no version, so the previous one.
     expect(job.get('auto-rollback')?.with).toMatchObject({ rollback: 'true', app: 'faceit-bot' });
@@ -91,15 +98,15 @@ describe('cd-production, deploy', () => {
     expect(value(job, 'deployment-end', 'status')).toBe('rolled-back');
   });
 
-  it('does not roll back again after a switch that put the old release back itself', () => {
-    const job = run({ failing: ['switch'], outputs: { switch: { 'rolled-back': 'true', 'active-color': 'blue' } } });
+  it('does not roll back again after a switch that put the old release back itself', async () => {
+    const job = await run({ failing: ['switch'], outputs: { switch: { 'rolled-back': 'true', 'active-color': 'blue' } } });
     expect(job.steps()).toEqual(['plan', 'checkout-bot', 'checkout-suite', 'deployment', 'backup', 'stage', 'switch', 'outcome', 'deployment-end']);
     expect(status(job)).toBe('rolled-back');
   });
 
-  it('changes nothing after a failed backup or stage, and reports the failure', () => {
+  it('changes nothing after a failed backup or stage, and reports the failure', async () => {
     for (const failing of ['backup', 'stage']) {
-      const job = run({ failing: [failing] });
+      const job = await run({ failing: [failing] });
       expect(job.steps()).not.toContain('switch');
       expect(job.steps()).not.toContain('auto-rollback');
       expect(status(job)).toBe('failure');
@@ -107,24 +114,24 @@ describe('cd-production, deploy', () => {
     }
   });
 
-  it('skips the backup when asked (then needing no bucket), and the soak when it is 0', () => {
-    expect(run({ inputs: { backup: false, 'spaces-bucket': '' } }).steps()).toEqual(expect.arrayContaining(['stage', 'switch', 'soak']));
-    expect(run({ inputs: { backup: false } }).steps()).not.toContain('backup');
-    const job = run({ inputs: { soak: '0' } });
+  it('skips the backup when asked (then needing no bucket), and the soak when it is 0', async () => {
+    expect((await run({ inputs: { backup: false, 'spaces-bucket': '' } })).steps()).toEqual(expect.arrayContaining(['stage', 'switch', 'soak']));
+    expect((await run({ inputs: { backup: false } })).steps()).not.toContain('backup');
+    const job = await run({ inputs: { soak: '0' } });
     expect(job.steps()).not.toContain('soak');
     expect(status(job)).toBe('success');
   });
 
-  it('leaves the deployment record to GitHub when record-deployment is false', () => {
-    const job = run({ inputs: { 'record-deployment': false } });
+  it('leaves the deployment record to GitHub when record-deployment is false', async () => {
+    const job = await run({ inputs: { 'record-deployment': false } });
     expect(job.steps()).not.toContain('deployment');
     expect(job.steps()).not.toContain('deployment-end');
   });
 });
 
 describe('cd-production, rollback', () => {
-  it('switches back to the named release without backup, stage or soak, and records a rollback', () => {
-    const job = run({ inputs: { action: 'rollback', image: '', version: '', 'rollback-version': 'v1.2.1' } });
+  it('switches back to the named release without backup, stage or soak, and records a rollback', async () => {
+    const job = await run({ inputs: { action: 'rollback', image: '', version: '', 'rollback-version': 'v1.2.1' } });
     expect(job.steps()).toEqual(['plan', 'checkout-suite', 'deployment', 'manual-rollback', 'outcome', 'deployment-end']);
     expect(job.get('manual-rollback')?.with).toMatchObject({ rollback: 'true', version: 'v1.2.1', 'nginx-upstream-file': '/etc/nginx/bot-deploy/faceit-bot.conf' });
     expect(job.get('deployment')?.with).toMatchObject({ step: 'start', rollback: 'true', version: 'v1.2.1', ref: 'v1.2.1' });
@@ -132,8 +139,8 @@ describe('cd-production, rollback', () => {
     expect(job.get('outcome')?.outputs.release).toBe('v1.2.1');
   });
 
-  it('goes back to the previous release when no version is named, recording the release it reached', () => {
-    const job = run({ inputs: { action: 'rollback', version: '' } });
+  it('goes back to the previous release when no version is named, recording the release it reached', async () => {
+    const job = await run({ inputs: { action: 'rollback', version: '' } });
     expect(value(job, 'manual-rollback', 'version')).toBe('');
     expect(job.get('deployment')?.with).toMatchObject({ ref: '0123456789abcdef0123456789abcdef01234567', version: '' });
     expect(value(job, 'deployment-end', 'version')).toBe('v1.2.1');
@@ -152,27 +159,27 @@ describe('cd-production, the first step', () => {
     ['no deploy user', { vars: { DEPLOY_USER: '' } }, 'No deploy user'],
     ['no host key', { vars: { DEPLOY_KNOWN_HOSTS: '' } }, 'The host key is unknown'],
     ['no private key', { secrets: { SSH_PRIVATE_KEY: '' } }, 'Secret SSH_PRIVATE_KEY is not set'],
-  ])('stops before anything connects on %s', (_, scenario, message) => {
-    const job = run(scenario);
+  ])('stops before anything connects on %s', async (_, scenario, message) => {
+    const job = await run(scenario);
     expect(job.steps()).toEqual(['plan', 'outcome']);
     expect(job.get('plan')?.log).toContain(`::error title=bot-deploy::${message}`);
     expect(status(job)).toBe('failure');
   });
 
-  it('accepts a host fingerprint or a known_hosts secret instead of the variable', () => {
-    expect(run({ vars: { DEPLOY_KNOWN_HOSTS: '', DEPLOY_HOST_FINGERPRINT: 'SHA256:abc' } }).steps()).toContain('switch');
-    const job = run({ vars: { DEPLOY_KNOWN_HOSTS: '' }, secrets: { SSH_KNOWN_HOSTS: 'droplet ssh-ed25519 AAAA' } });
+  it('accepts a host fingerprint or a known_hosts secret instead of the variable', async () => {
+    expect((await run({ vars: { DEPLOY_KNOWN_HOSTS: '', DEPLOY_HOST_FINGERPRINT: 'SHA256:abc' } })).steps()).toContain('switch');
+    const job = await run({ vars: { DEPLOY_KNOWN_HOSTS: '' }, secrets: { SSH_KNOWN_HOSTS: 'droplet ssh-ed25519 AAAA' } });
     expect(value(job, 'stage', 'known-hosts')).toBe('droplet ssh-ed25519 AAAA');
   });
 });
 
 describe('cd-production, notifications', () => {
-  it('sends none without a notification secret', () => {
-    expect(run().steps().filter((step) => /slack|telegram/.test(step))).toEqual([]);
+  it('sends none without a notification secret', async () => {
+    expect((await run()).steps().filter((step) => /slack|telegram/.test(step))).toEqual([]);
   });
 
-  it('posts to Telegram when it starts and edits that message with the outcome', () => {
-    const job = run({
+  it('posts to Telegram when it starts and edits that message with the outcome', async () => {
+    const job = await run({
       secrets: { TELEGRAM_BOT_TOKEN: '1:bot' },
       vars: { TELEGRAM_CHAT_ID: '-1001234567890' },
       failing: ['soak'],
@@ -181,24 +188,24 @@ describe('cd-production, notifications', () => {
     expect(job.get('telegram-start')?.with).toMatchObject({ 'bot-token': '1:bot', 'chat-id': '-1001234567890', status: 'started', version: 'v1.2.3', title: 'Deploy of faceit-bot' });
     expect(job.get('telegram-end')?.with).toMatchObject({ 'message-id': '77', 'started-at': '1764547200000', status: 'rolled-back', version: 'v1.2.2', 'previous-release': 'v1.2.2' });
     expect(value(job, 'switch', 'telegram-token')).toBe('1:bot');
-    expect(value(run({ secrets: { TELEGRAM_BOT_TOKEN: '1:bot' }, inputs: { 'telegram-checks': false } }), 'switch', 'telegram-token')).toBe('');
+    expect(value(await run({ secrets: { TELEGRAM_BOT_TOKEN: '1:bot' }, inputs: { 'telegram-checks': false } }), 'switch', 'telegram-token')).toBe('');
   });
 
-  it('needs a chat for Telegram', () => {
-    expect(run({ secrets: { TELEGRAM_BOT_TOKEN: '1:bot' } }).steps()).not.toContain('telegram-start');
+  it('needs a chat for Telegram', async () => {
+    expect((await run({ secrets: { TELEGRAM_BOT_TOKEN: '1:bot' } })).steps()).not.toContain('telegram-start');
   });
 
-  it('updates one Slack message with a bot token, and posts twice through a webhook', () => {
-    const bot = run({ secrets: { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_WEBHOOK_URL: 'https://hooks.slack.com/services/T/B/x' }, inputs: { 'slack-channel': '#deploys' }, outputs: { 'slack-start': { ts: '1.2', channel: 'C1' } } });
-    expect(bot.get('slack-start')?.with).toMatchObject({ 'bot-token': 'xoxb-1', 'webhook-url': '', channel: '#deploys' });
+  it('updates one Slack message with a bot token, and posts twice through a webhook', async () => {
+    const bot = await run({ secrets: { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_WEBHOOK_URL: 'https://hooks.slack.com/services/T/B/x' }, inputs: { 'slack-channel': '#deploys' }, outputs: { 'slack-start': { ts: '1.2', channel: 'C1' } } });
+    expect(bot.get('slack-start')?.with).toMatchObject({ 'bot-token': 'xoxb-1', 'webhook-url': '', channel: '#deploys', 'api-url': 'https://slack.com/api/' });
     expect(bot.get('slack-end')?.with).toMatchObject({ ts: '1.2', channel: 'C1', status: 'success' });
-    const hook = run({ secrets: { SLACK_WEBHOOK_URL: 'https://hooks.slack.com/services/T/B/x' } });
+    const hook = await run({ secrets: { SLACK_WEBHOOK_URL: 'https://hooks.slack.com/services/T/B/x' } });
     expect(hook.get('slack-start')?.with).toMatchObject({ 'bot-token': '', 'webhook-url': 'https://hooks.slack.com/services/T/B/x' });
     expect(hook.get('slack-end')?.with).toMatchObject({ ts: '', status: 'success' });
   });
 
-  it('still reports when the first step refuses the request', () => {
-    const job = run({ inputs: { version: 'bad version' }, secrets: { SLACK_WEBHOOK_URL: 'https://hooks.slack.com/services/T/B/x' } });
+  it('still reports when the first step refuses the request', async () => {
+    const job = await run({ inputs: { version: 'bad version' }, secrets: { SLACK_WEBHOOK_URL: 'https://hooks.slack.com/services/T/B/x' } });
     expect(job.steps()).toEqual(['plan', 'outcome', 'slack-end']);
     expect(value(job, 'slack-end', 'status')).toBe('failure');
   });

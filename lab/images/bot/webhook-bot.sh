@@ -4,6 +4,8 @@
 set -u
 
 echo "webhook-bot ${BOT_VERSION} listening on :8080"
+# The handler measures BOT_UNHEALTHY_AFTER from here: a release that passes its gate and fails later.
+date +%s >/tmp/webhook-bot.started
 trap 'echo "webhook-bot ${BOT_VERSION} stopping"; kill "$server" 2>/dev/null; exit 0' TERM INT
 
 # Each -l raises nc's listen backlog by one (it is the -l count): with the usual -ll (backlog 2),

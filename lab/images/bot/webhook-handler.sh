@@ -30,6 +30,8 @@ case "$method $path" in
   'GET /health' | 'HEAD /health')
     if [ "${BOT_BROKEN:-0}" = 1 ]; then
       reply '503 Service Unavailable' application/json '{"status":"starting"}'
+    elif [ -n "${BOT_UNHEALTHY_AFTER:-}" ] && [ "$(date +%s)" -ge "$(($(cat /tmp/webhook-bot.started) + BOT_UNHEALTHY_AFTER))" ]; then
+      reply '503 Service Unavailable' application/json "{\"status\":\"unhealthy\",\"version\":\"${BOT_VERSION}\"}"
     else
       reply '200 OK' application/json "{\"status\":\"healthy\",\"version\":\"${BOT_VERSION}\"}"
     fi
