@@ -42,8 +42,9 @@ describe('renderReferenceMarkdown', () => {
 
   it('lists every action, with its uses path, description, and every input and output in a row of its own', () => {
     for (const each of allActions) {
-      const chunk = chunkOf(markdown, each.folder);
-      expect(chunk).toContain(`\`uses: <org>/bot-deploy/${each.folder}@v1\``);
+      const root = each.folder === '.';
+      const chunk = chunkOf(markdown, root ? 'bot-deploy (the root action)' : each.folder);
+      expect(chunk).toContain(root ? '`uses: <org>/bot-deploy@v1`' : `\`uses: <org>/bot-deploy/${each.folder}@v1\``);
       expect(chunk).toContain(each.description.slice(0, 40));
       for (const spec of each.inputs) expect(rowOf(chunk, `\`${spec.name}\``)[0]).toMatch(new RegExp(`^\`${spec.name}\`( \\*\\(secret\\)\\*)?$`));
       for (const output of each.outputs) expect(rowOf(chunk.slice(chunk.indexOf('| output |')), `\`${output.name}\``)[1]?.length).toBeGreaterThan(10);
