@@ -20,12 +20,20 @@ export type CleanupEntry =
       retire?: { project: ComposeProject; services: string[] };
     }
   | { kind: 'docker-auth'; host: string; dir: string }
-  | { kind: 'lock'; host: string; lockFile: string; token: string };
+  | { kind: 'lock'; host: string; lockFile: string; token: string }
+  /**
+   * Messages that say a deploy is under way (not on any host: `host` is ''), until the run says how
+   * it ended; a run killed before that leaves the post step to say it was cancelled.
+   */
+  | { kind: 'notice'; host: ''; version: string; startedAt: number; slack: Record<string, string>; telegram: Record<string, string> };
 
 export type CleanupKind = CleanupEntry['kind'];
 
-/** The order undos run in: what runs first, the lock last (it guards the others). */
-export const UNDO_ORDER: readonly CleanupKind[] = ['one-off', 'restore', 'docker-auth', 'lock'];
+/** What a run leaves on a host, undone there over SSH. */
+export type HostCleanupEntry = Exclude<CleanupEntry, { kind: 'notice' }>;
+
+/** The order undos run in on a host: what runs first, the lock last (it guards the others). */
+export const UNDO_ORDER: readonly HostCleanupEntry['kind'][] = ['one-off', 'restore', 'docker-auth', 'lock'];
 
 export interface CleanupJournal {
   record(entry: CleanupEntry): void;

@@ -5,7 +5,7 @@ import { releaseLayout, type ReleaseLayout } from '../host/release-layout.js';
 import type { Log } from '../log/log.js';
 import { CommandError } from '../ssh/command-error.js';
 import type { SshSession } from '../ssh/types.js';
-import { oneOffPending, type CleanupJournal, type CleanupKind } from './cleanup-journal.js';
+import { oneOffPending, type CleanupJournal, type HostCleanupEntry } from './cleanup-journal.js';
 import { runUndos } from './undo.js';
 import { DEFAULT_LOCK_TIMING, takeDeployLock, type HeldLock } from './deploy-lock.js';
 import { parseHostApp, type HostApp } from './host-app.js';
@@ -100,7 +100,7 @@ export class HostContext {
   }
 
   /** Undoes now what this run journaled of `kind` on this host (a login after its pull, a one-off after a timeout). */
-  async undo(kind: Exclude<CleanupKind, 'lock'>): Promise<void> {
+  async undo(kind: Exclude<HostCleanupEntry['kind'], 'lock'>): Promise<void> {
     await runUndos(this.session, this.env.journal, this.log, [kind]);
   }
 

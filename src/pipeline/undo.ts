@@ -3,9 +3,9 @@ import { removeDockerConfig, removeContainer } from '../host/docker-commands.js'
 import { releaseLock } from '../host/lock-commands.js';
 import type { Log } from '../log/log.js';
 import type { SshSession } from '../ssh/types.js';
-import { oneOffPending, UNDO_ORDER, type CleanupEntry, type CleanupJournal, type CleanupKind } from './cleanup-journal.js';
+import { oneOffPending, UNDO_ORDER, type CleanupJournal, type HostCleanupEntry } from './cleanup-journal.js';
 
-function undoCommand(entry: CleanupEntry): { line: string; what: string } {
+function undoCommand(entry: HostCleanupEntry): { line: string; what: string } {
   switch (entry.kind) {
     case 'one-off':
       return { line: removeContainer(entry.container), what: `Stopping the one-off container ${entry.container}` };
@@ -29,8 +29,8 @@ function undoCommand(entry: CleanupEntry): { line: string; what: string } {
  * each entry that is undone. The lock is kept while a one-off container may still run
  * (oneOffPending); it then goes stale and is taken over with a warning.
  */
-export async function runUndos(session: SshSession, journal: CleanupJournal, log: Log, kinds: readonly CleanupKind[] = UNDO_ORDER): Promise<void> {
-  const mine = journal.entries().filter((entry) => entry.host === session.host);
+export async function runUndos(session: SshSession, journal: CleanupJournal, log: Log, kinds: readonly HostCleanupEntry['kind'][] = UNDO_ORDER): Promise<void> {
+  const mine = journal.entries().filter((entry): entry is HostCleanupEntry => entry.kind !== 'notice' && entry.host === session.host);
   for (const kind of UNDO_ORDER.filter((k) => kinds.includes(k))) {
     for (const entry of mine.filter((e) => e.kind === kind)) {
       if (kind === 'lock' && oneOffPending(journal, session.host)) {

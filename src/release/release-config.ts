@@ -75,7 +75,7 @@ function readBackup(inputs: Inputs, log: Log, gitSha: string): BackupConfig {
  * Slack when a webhook or bot token is given, the admin chat when a chat is given. Their settings
  * are checked here, with a first notice's values, so a typo fails before the deploy, not after it.
  */
-function readNotices(inputs: Inputs, log: Log): Pick<ReleaseConfig, 'slack' | 'telegram'> {
+export function readNotices(inputs: Inputs, log: Log): Pick<ReleaseConfig, 'slack' | 'telegram'> {
   const noticeValues = (values: NoticeValues): Record<string, string> => ({
     status: values.status,
     version: values.version,
