@@ -29,8 +29,6 @@ export interface HostReport {
 
 export interface ReleaseResult {
   status: ReleaseStatus;
-  /** The release the run set out to activate ('' for a rollback to the previous one). */
-  target: string;
   hosts: HostReport[];
   failure?: { host: string; error: unknown };
   durationMs: number;
@@ -84,7 +82,7 @@ export async function releasePipeline(
     ['Result', failure ? `${status} on ${failure.host}: ${messageOf(failure.error)}` : status],
     ['Duration', formatDuration(Date.now() - started)],
   ]);
-  return { status, target, hosts, ...(failure ? { failure } : {}), durationMs: Date.now() - started };
+  return { status, hosts, ...(failure ? { failure } : {}), durationMs: Date.now() - started };
 }
 
 /**

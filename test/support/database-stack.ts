@@ -16,10 +16,14 @@ export class DatabaseStack {
 
   constructor(readonly app: string) {
     this.dir = mkdtempSync(join(tmpdir(), `db-stack-${app}-`));
-    writeFileSync(
-      join(this.dir, 'compose.yml'),
-      [
-        'services:',
+    const { service, volumes } = this.composeParts();
+    writeFileSync(join(this.dir, 'compose.yml'), ['services:', ...service, 'volumes:', ...volumes, ''].join('\n'));
+  }
+
+  /** The `db` service's lines (under `services:`) and its volume's (under `volumes:`), for a bot's own compose file too. */
+  composeParts(): { service: string[]; volumes: string[] } {
+    return {
+      service: [
         '  db:',
         `    image: ${lab.images.postgres}:15`,
         '    environment:',
@@ -30,11 +34,9 @@ export class DatabaseStack {
         `      ${lab.containerLabel}: "true"`,
         `      dev.bot-deploy.app: ${this.app}`,
         '    volumes: [pgdata:/var/lib/postgresql/data]',
-        'volumes:',
-        '  pgdata:',
-        '',
-      ].join('\n'),
-    );
+      ],
+      volumes: ['  pgdata:'],
+    };
   }
 
   /** Starts the stack and waits until the database takes connections. */
