@@ -86,7 +86,8 @@ export function readDeployConfig(inputs: Inputs, log: Log, workspace: WorkspaceF
   return config;
 }
 
-function readRegistry(inputs: Inputs, log: Log): RegistryLogin | undefined {
+/** The registry login a deploy pulls with (and a rollback, when an image is gone from the host). */
+export function readRegistry(inputs: Inputs, log: Log): RegistryLogin | undefined {
   const username = inputs.optional('registry-username');
   const password = inputs.raw('registry-password');
   if (password) log.mask(password);

@@ -6,7 +6,7 @@ import { sshDeployAction } from '../actions/ssh-deploy.js';
 import { telegramNotifyAction } from '../actions/telegram-notify.js';
 import { readBackupConfig, type BackupConfig } from '../backup/backup-config.js';
 import { readBlueGreenConfig, type BlueGreenConfig } from '../blue-green/blue-green-config.js';
-import { readDeployConfig, type DeployConfig } from '../deploy/deploy-config.js';
+import { readDeployConfig, readRegistry, type DeployConfig, type RegistryLogin } from '../deploy/deploy-config.js';
 import { InputError } from '../inputs/input-error.js';
 import { splitList, type Inputs } from '../inputs/inputs.js';
 import { readRouted } from '../inputs/routed-input-errors.js';
@@ -35,6 +35,8 @@ export interface ReleaseConfig {
   rollback: boolean;
   /** Stage the release without switching (absent on a rollback). */
   stage?: DeployConfig;
+  /** A rollback's login, to pull an image of the target that is gone from the host. */
+  registry?: RegistryLogin;
   switch: BlueGreenConfig;
   /** The way back after a failure past the switch: to the release that served before. */
   switchBack: BlueGreenConfig;
@@ -56,13 +58,18 @@ export function readReleaseConfig(inputs: Inputs, log: Log, workspace: Workspace
   if (maxFailureRatio < 0 || maxFailureRatio > 1) throw new InputError(`Input \`max-failure-ratio\` must be between 0 and 1, not ${maxFailureRatio}.`);
   return {
     rollback,
-    ...(rollback ? {} : { stage: readRouted(releaseRoutes.deploy, () => readDeployConfig(inputs.routed(sshDeployAction.inputs, releaseRoutes.deploy, { strategy: 'none' }), log, workspace)) }),
+    ...(rollback ? readRollbackRegistry(inputs, log) : { stage: readRouted(releaseRoutes.deploy, () => readDeployConfig(inputs.routed(sshDeployAction.inputs, releaseRoutes.deploy, { strategy: 'none' }), log, workspace)) }),
     switch: switchConfig,
     switchBack: { ...switchConfig, rollback: true, version: '' },
     soak: { soakMs, maxFailureRatio },
     ...(rollback || inputs.optional('spaces-bucket') === '' ? {} : { backup: readBackup(inputs, log, gitSha) }),
     ...readNotices(inputs, log),
   };
+}
+
+function readRollbackRegistry(inputs: Inputs, log: Log): { registry?: RegistryLogin } {
+  const registry = readRouted(releaseRoutes.deploy, () => readRegistry(inputs.routed(sshDeployAction.inputs, releaseRoutes.deploy), log));
+  return registry ? { registry } : {};
 }
 
 /** The dump runs on the first host, where a compose stack's database is (several hosts share one database, or use `backup-source: url`). */

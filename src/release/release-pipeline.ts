@@ -102,7 +102,8 @@ async function releaseOnHost(ctx: HostContext, config: ReleaseConfig, env: Pipel
   if (served) report.servedBefore = served;
   if (first && config.backup) report.backupKey = await steps.backup(ctx, config.backup, env, summary);
   if (config.stage) await steps.stage(ctx, config.stage);
-  const switched = await steps.switch(ctx, config.switch, summary).catch(async (error: unknown) => {
+  const switchTo = config.rollback ? { ...config.switch, version: await steps.rollbackTo(ctx, config.switch.version, config.registry) } : config.switch;
+  const switched = await steps.switch(ctx, switchTo, summary).catch(async (error: unknown) => {
     throw await afterFailedSwitch(ctx, config, summary, steps, report, error);
   });
   Object.assign(report, { release: switched.release, activeColor: switched.activeColor });

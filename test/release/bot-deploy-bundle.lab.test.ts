@@ -176,10 +176,13 @@ describe('the root action: the whole pipeline in one step, from the runner', () 
     expect(telegramText()).toMatch(/rolled back/i);
   });
 
-  it('rolls back on request to a named release, without a backup or staging', async () => {
+  it('rolls back on request to a named release, without a backup or staging, pulling its image again when it is gone from the host', async () => {
     const before = (await bucket.keys('backups/')).length;
+    // Pruned from the host since (another app's prune, a `docker system prune`): the rollback pulls it, logged in.
+    onHost(`docker rmi -f ${lab.images.webhook}:v1 >/dev/null`);
     const run = await runDistAction('.', inputs({ rollback: 'true', version: 'v1' }));
     expect(`${run.code}\n${run.log}`).toMatch(/^0\n/);
+    expect(run.log).toContain(`No longer on 127.0.0.1: ${lab.images.webhook}:v1; pulling before starting v1.`);
     expect(run.outputs).toMatchObject({ status: 'success', release: 'v1', 'backup-key': '' });
     expect(await serving()).toBe('v1');
     expect(await bucket.keys('backups/')).toHaveLength(before);

@@ -66,6 +66,10 @@ async function run(cfg: ReleaseConfig, scenario: Scenario = {}): Promise<{ resul
       calls.push(`${ctx.host} stage ${stage.version}`);
       if (fails(`${ctx.host} stage`)) throw new UserError(`Pulling failed on ${ctx.host}.`);
     },
+    rollbackTo: async (ctx, version, registry) => {
+      calls.push(`${ctx.host} rollback to ${version || 'the previous release'}${registry ? `, pulling as ${registry.username}@${registry.server}` : ''}`);
+      return version || 'v0';
+    },
     switch: async (ctx, sw) => {
       const version = sw.version || 'v0';
       calls.push(`${ctx.host} switch ${sw.rollback ? 'back ' : ''}${version}`);
@@ -168,8 +172,8 @@ describe('releasePipeline', () => {
   });
 
   test('a rollback run switches (no backup, no stage, no soak) and its success notice says rolled back', async () => {
-    const { result, calls, notices } = await run(config({ host: 'web1', rollback: 'true', version: '', ...backup }));
-    expect(calls).toEqual(['web1 switch back v0']);
+    const { result, calls, notices } = await run(config({ host: 'web1', rollback: 'true', version: '', ...backup, image: 'ghcr.io/acme/bot', 'registry-username': 'octocat', 'registry-password': 'ghs_token' }));
+    expect(calls).toEqual(['web1 rollback to the previous release, pulling as octocat@ghcr.io', 'web1 switch back v0']);
     expect(result.status).toBe('success');
     expect(notices).toEqual([
       { status: 'started', version: '', text: 'Rollback to the previous release' },
