@@ -12,6 +12,9 @@ import type { ConnectOptions, Endpoint, HostKeyPolicy } from './types.js';
 export function readSshTargets(inputs: Inputs, log: Log): ConnectOptions[] {
   const hosts = inputs.list('host').map((host) => checkHost(host, 'host'));
   if (hosts.length === 0) throw new InputError('Input `host` is required: the hostname or IP address of the droplet.');
+  // The same host twice would deploy to it twice, and the root action would hold its lock twice over.
+  const twice = hosts.find((host, index) => hosts.indexOf(host) !== index);
+  if (twice) throw new InputError(`Input \`host\` names ${twice} twice: list each host once.`);
   const insecure = inputs.bool('insecure-skip-host-key-check');
   const hostKeys = readHostKeys(inputs, targetRole.knownHosts, targetRole.fingerprint, insecure, log) ?? missingHostKeys(hosts, inputs);
   const endpoint = {

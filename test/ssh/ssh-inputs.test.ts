@@ -55,6 +55,10 @@ describe('SSH inputs', () => {
     expect(log.lines).toEqual(['***', 'the passphrase is ***']);
   });
 
+  it('refuses a host listed twice', () => {
+    expect(error({ ...base(), host: 'web1, web2\nweb1' })).toBe('Input `host` names web1 twice: list each host once.');
+  });
+
   it('requires host, user and private-key', () => {
     expect(error({ ...base(), host: ' ' })).toBe('Input `host` is required: the hostname or IP address of the droplet.');
     expect(error({ ...base(), user: '' })).toBe('Input `user` is required: the user to log in as on the host.');
