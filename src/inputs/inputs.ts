@@ -8,6 +8,11 @@ export type InputSource = (name: string) => string;
 /** Which input of another action each of this action's inputs feeds: this action's name → that action's. */
 export type InputRoutes = Readonly<Record<string, string>>;
 
+/** The other way round: that action's name → this action's. */
+export function outerNames(routes: InputRoutes): Map<string, string> {
+  return new Map(Object.entries(routes).map(([outer, inner]) => [inner, outer]));
+}
+
 /**
  * Typed, validated access to an action's inputs. An input left empty takes its spec's default (the
  * runner passes action.yml defaults itself, but a workflow may still pass ''), and reading a name
@@ -98,7 +103,7 @@ export class Inputs {
    * defaults for everything else, so an input of this action never leaks into one it was not meant for.
    */
   routed(specs: readonly InputSpec[], routes: InputRoutes, fixed: Readonly<Record<string, string>> = {}): Inputs {
-    const outerName = new Map(Object.entries(routes).map(([outer, inner]) => [inner, outer]));
+    const outerName = outerNames(routes);
     return new Inputs(specs, (name) => {
       const outer = outerName.get(name);
       return fixed[name] ?? (outer === undefined ? '' : this.source(outer));

@@ -1,5 +1,5 @@
 import { InputError } from './input-error.js';
-import type { InputRoutes } from './inputs.js';
+import { outerNames, type InputRoutes } from './inputs.js';
 
 /**
  * Reads another action's inputs through `routes`; a complaint about one of them names the input as
@@ -10,7 +10,7 @@ export function readRouted<T>(routes: InputRoutes, read: () => T): T {
     return read();
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
-    const outerName = new Map(Object.entries(routes).map(([outer, inner]) => [inner, outer]));
+    const outerName = outerNames(routes);
     throw new InputError(error.message.replace(/`([a-z0-9-]+)`/g, (quoted: string, name: string) => (outerName.has(name) ? `\`${outerName.get(name)}\`` : quoted)));
   }
 }

@@ -6,6 +6,7 @@ import { UserError } from '../errors/user-error.js';
 import { formatDuration } from '../inputs/duration.js';
 import type { JobSummary } from '../log/job-summary.js';
 import { acrossHosts } from '../pipeline/across-hosts.js';
+import type { HostApp } from '../pipeline/host-app.js';
 import type { HostContext } from '../pipeline/host-context.js';
 import type { PipelineEnv } from '../pipeline/host-pipeline.js';
 import type { ReleaseConfig } from './release-config.js';
@@ -118,14 +119,15 @@ async function releaseOnHost(ctx: HostContext, config: ReleaseConfig, env: Pipel
  * that failed after recording the new release as current leaves it serving, so it is switched back.
  */
 async function afterFailedSwitch(ctx: HostContext, config: ReleaseConfig, summary: JobSummary, steps: ReleaseSteps, report: HostReport, error: unknown): Promise<unknown> {
-  let current: string | undefined;
+  let app: HostApp;
   try {
-    ({ current } = await ctx.hostApp());
+    app = await ctx.hostApp();
   } catch {
     return error;
   }
+  const { current } = app;
   if (error instanceof RolledBackError) {
-    Object.assign(report, { release: current, activeColor: (await ctx.hostApp()).state.color, rolledBack: true });
+    Object.assign(report, { release: current, activeColor: app.state.color, rolledBack: true });
     return error;
   }
   if (config.rollback || current !== config.switch.version || current === report.servedBefore) return error;

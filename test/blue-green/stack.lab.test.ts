@@ -3,7 +3,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { lab } from '../lab/lab.js';
 import { runDistAction, type ActionRun } from '../support/action-runner.js';
-import { freePort, labSshInputs, onHost, removeAppContainers, sampleBotInputs, uniqueApp } from '../support/lab-host.js';
+import { freePort, labNginxInputs, labSshInputs, onHost, removeAppContainers, sampleBotInputs, uniqueApp } from '../support/lab-host.js';
 import { TelegramStandIn } from '../support/telegram-bot-api.js';
 
 /**
@@ -43,11 +43,7 @@ describe('blue-green-switch with a grammY bot, PostgreSQL and Redis', () => {
       app,
       'app-dir': appDir,
       service: 'bot',
-      'blue-port': String(ports.blue),
-      'green-port': String(ports.green),
-      'nginx-upstream-file': upstreamFile,
-      'nginx-test-command': lab.nginx.testCommand,
-      'nginx-reload-command': lab.nginx.reloadCommand,
+      ...labNginxInputs(ports, upstreamFile),
       interval: '500ms',
       'success-threshold': '2',
       deadline: '40s',

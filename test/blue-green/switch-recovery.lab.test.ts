@@ -3,7 +3,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { lab } from '../lab/lab.js';
 import { runDistAction, type ActionRun } from '../support/action-runner.js';
-import { freePort, labSshInputs, onHost, removeAppContainers, sampleBotInputs, uniqueApp } from '../support/lab-host.js';
+import { freePort, labNginxInputs, labSshInputs, onHost, removeAppContainers, sampleBotInputs, uniqueApp } from '../support/lab-host.js';
 
 /** Switches that collide or get cut off: the lock serialises them, and a re-run converges. */
 describe('blue-green-switch when runs collide or die', () => {
@@ -22,11 +22,7 @@ describe('blue-green-switch when runs collide or die', () => {
       app,
       'app-dir': appDir,
       service: 'bot',
-      'blue-port': String(await freePort()),
-      'green-port': String(await freePort()),
-      'nginx-upstream-file': upstreamFile,
-      'nginx-test-command': lab.nginx.testCommand,
-      'nginx-reload-command': lab.nginx.reloadCommand,
+      ...labNginxInputs({ blue: await freePort(), green: await freePort() }, upstreamFile),
       interval: '300ms',
       'success-threshold': '2',
     };

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { lab } from '../lab/lab.js';
 import { runDistAction, type ActionRun } from '../support/action-runner.js';
 import { steadyLoad } from '../support/steady-load.js';
-import { freePort, httpGet, labSshInputs, onHost, removeAppContainers, sampleBotInputs, uniqueApp } from '../support/lab-host.js';
+import { freePort, httpGet, labNginxInputs, labSshInputs, onHost, removeAppContainers, sampleBotInputs, uniqueApp } from '../support/lab-host.js';
 
 /** The version every container of `project`'s bot runs, as its label says ('' when none runs). */
 const running = (project: string): string =>
@@ -25,11 +25,7 @@ describe('blue-green-switch, webhook mode, through the lab nginx', () => {
     'app-dir': appDir,
     service: 'bot',
     mode: 'webhook',
-    'blue-port': String(ports.blue),
-    'green-port': String(ports.green),
-    'nginx-upstream-file': upstreamFile,
-    'nginx-test-command': lab.nginx.testCommand,
-    'nginx-reload-command': lab.nginx.reloadCommand,
+    ...labNginxInputs(ports, upstreamFile),
     'nginx-check-url': `http://${lab.host}:${ports.site}/health`,
     interval: '300ms',
     'success-threshold': '2',
@@ -152,11 +148,7 @@ describe('blue-green-switch after ssh-deploy recreate, and re-run', () => {
       'app-dir': appDir,
       version: 'v2',
       service: 'bot',
-      'blue-port': String(blue),
-      'green-port': String(green),
-      'nginx-upstream-file': upstreamFile,
-      'nginx-test-command': lab.nginx.testCommand,
-      'nginx-reload-command': lab.nginx.reloadCommand,
+      ...labNginxInputs({ blue, green }, upstreamFile),
       interval: '300ms',
       'success-threshold': '2',
     };

@@ -5,7 +5,7 @@ import { lab } from '../lab/lab.js';
 import { runDistAction, type ActionRun } from '../support/action-runner.js';
 import { DatabaseStack } from '../support/database-stack.js';
 import { LabBucket } from '../support/lab-bucket.js';
-import { freePort, httpGet, labSshInputs, onHost, removeAppContainers, sampleBotInputs, uniqueApp } from '../support/lab-host.js';
+import { freePort, httpGet, labNginxInputs, labSshInputs, onHost, removeAppContainers, sampleBotInputs, uniqueApp } from '../support/lab-host.js';
 import { SlackStandIn } from '../support/slack-stand-in.js';
 import { steadyLoad } from '../support/steady-load.js';
 import { TelegramStandIn } from '../support/telegram-bot-api.js';
@@ -42,11 +42,7 @@ describe('the root action: the whole pipeline in one step, from the runner', () 
     ...sampleBotInputs('webhook', app, appDir),
     env: `BOT_TOKEN=${botToken}\n`,
     service: 'bot',
-    'blue-port': String(ports.blue),
-    'green-port': String(ports.green),
-    'nginx-upstream-file': upstreamFile,
-    'nginx-test-command': lab.nginx.testCommand,
-    'nginx-reload-command': lab.nginx.reloadCommand,
+    ...labNginxInputs(ports, upstreamFile),
     interval: '300ms',
     'success-threshold': '2',
     deadline: '30s',
@@ -109,8 +105,8 @@ describe('the root action: the whole pipeline in one step, from the runner', () 
     const backupKey = run.outputs['backup-key'] ?? '';
     expect(backupKey).toMatch(new RegExp(`^backups/${app}/bot/\\d{8}T\\d{6}Z-v1\\.dump\\.zst$`));
     expect(await bucket.keys('backups/')).toEqual([backupKey, `${backupKey}.manifest.json`]);
-    // One connection for the whole run: the parts share it (no second "Connected" line).
-    expect(lines(run, 'Connected to').length).toBeLessThanOrEqual(1);
+    // One connection for the whole run: backup, stage, switch and soak share it.
+    expect(lines(run, '::debug::Connected to ')).toEqual([`::debug::Connected to ${lab.user}@${lab.host}:${lab.sshPort}.`]);
     // The order the pipeline promises, as its log groups show it.
     const groups = lines(run, '::group::').map((line) => line.slice('::group::'.length));
     const at = (pattern: RegExp): number => groups.findIndex((group) => pattern.test(group));

@@ -88,3 +88,14 @@ export async function expectPreDeployFailureKeeps(run: { code: number; log: stri
   expect(readlinkSync(`${appDir}/current`)).toBe(`releases/${running}`);
   expect(await waitForVersion(port, running)).toContain(`"version":"${running}"`);
 }
+
+/** A webhook switch's inputs on the lab: the two colors' ports, the upstream file the suite owns, and the nginx commands deploy may run with sudo. */
+export function labNginxInputs(ports: { blue: number; green: number }, upstreamFile: string): Record<string, string> {
+  return {
+    'blue-port': String(ports.blue),
+    'green-port': String(ports.green),
+    'nginx-upstream-file': upstreamFile,
+    'nginx-test-command': lab.nginx.testCommand,
+    'nginx-reload-command': lab.nginx.reloadCommand,
+  };
+}
